@@ -1,0 +1,310 @@
+"""The ``newsfold`` command: a thin layer over the library.
+
+Errors the user can act on (bad paths, a busy or newer store, unknown ids)
+are printed as one line without a traceback; exit codes are documented in
+``newsfold --help``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from newsfold import __version__
+from newsfold.errors import NewsfoldError
+from newsfold.export import export_rows
+from newsfold.models import RunStats
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_REJECTED = 3
+
+db_option = click.option(
+    "--db",
+    default="newsfold.db",
+    show_default=True,
+    envvar="NEWSFOLD_DB",
+    help="The store: an SQLite file (created if missing). Env: NEWSFOLD_DB.",
+)
+
+
+def user_errors(fn: F) -> F:
+    """Turn NewsfoldError into 'newsfold: error: ...' and exit status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except NewsfoldError as exc:
+            click.echo(f"newsfold: error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("newsfold: interrupted; the last complete batch is stored", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def _open(db: str) -> Any:
+    from newsfold.store import open_store
+
+    return open_store(db)
+
+
+@click.group(epilog="Exit status: 0 ok, 1 error, 2 bad usage, 3 some inputs were rejected (run).")
+@click.version_option(__version__, prog_name="newsfold")
+def cli() -> None:
+    """Fold news reports into events, storylines, facts and corroboration.
+
+    Typical use: `newsfold run FOLDER`, then `newsfold events`, `newsfold show
+    EVENT_ID`, `newsfold facts`, `newsfold export`.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--batch-size",
+    default=256,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Articles per transaction; a crash loses at most the current batch.",
+)
+@click.option(
+    "--embedder",
+    default="use-m3",
+    show_default=True,
+    type=click.Choice(["use-m3", "hashing"]),
+    help="use-m3: multilingual USE v3 (default); hashing: fast, no model, English-ish.",
+)
+@click.option("--no-facts", is_flag=True, help="Skip fact extraction and corroboration.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line, no overview.")
+@user_errors
+def run(
+    paths: tuple[str, ...],
+    db: str,
+    batch_size: int,
+    embedder: str,
+    no_facts: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Read PATHS (files and folders, recursively) into the store.
+
+    Formats: .txt (optional first line `date YYYY-MM-DD`), .html/.htm, and
+    .jsonl (one article a line: id, text, optional title, url, published,
+    language, source). Running again on the same input adds nothing. Bad
+    inputs are reported, recorded and skipped; the exit status is 3 if any
+    input was rejected.
+    """
+    from newsfold.pipeline import Pipeline, PipelineOptions
+    from newsfold.report import overview, summary
+
+    store = _open(db)
+    options = PipelineOptions(batch_size=batch_size, embedder=embedder, facts=not no_facts)
+    pipeline = Pipeline(store, options)
+    progress = _progress() if sys.stderr.isatty() and not as_json else None
+    stats = pipeline.run(list(paths), command="run " + " ".join(paths), progress=progress)
+    if progress:
+        click.echo("", err=True)
+    if as_json:
+        click.echo(json.dumps(stats.as_dict(), indent=2))
+    else:
+        click.echo(summary(stats, db))
+        if not quiet:
+            click.echo("")
+            click.echo(overview(store))
+    store.close()
+    if stats.rejected:
+        sys.exit(EXIT_REJECTED)
+
+
+def _progress() -> Callable[[RunStats], None]:
+    def show(stats: RunStats) -> None:
+        click.echo(
+            f"\r{stats.read} read, {stats.new} new, {stats.duplicates} copies, "
+            f"{stats.rejected} rejected …",
+            nl=False,
+            err=True,
+        )
+
+    return show
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="JSON list instead of a table.")
+@click.option("--limit", type=int, default=None, help="At most this many events.")
+@click.option("--storyline", default=None, help="Only the events of this storyline.")
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice(["recent", "size", "oldest"]),
+    default="recent",
+    show_default=True,
+)
+@user_errors
+def events(db: str, as_json: bool, limit: int | None, storyline: str | None, order: str) -> None:
+    """List events: id, title, dates, articles, outlets, storyline."""
+    from newsfold.report import events_table
+
+    store = _open(db)
+    rows = store.list_events(limit=limit, storyline=storyline, order=order)
+    click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if as_json else events_table(rows))
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True)
+@user_errors
+def storylines(db: str, as_json: bool) -> None:
+    """List storylines with their events."""
+    from newsfold.report import overview
+
+    store = _open(db)
+    if as_json:
+        rows = store.list_storylines()
+        for row in rows:
+            row["event_ids"] = [
+                e["id"] for e in store.list_events(storyline=row["id"], order="oldest")
+            ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo(overview(store, max_events=10_000))
+
+
+@cli.command()
+@click.argument("event_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True)
+@user_errors
+def show(event_id: str, db: str, as_json: bool) -> None:
+    """Show one event with its articles (and their origins when known)."""
+    from newsfold.report import event_detail
+
+    store = _open(db)
+    if as_json:
+        data = store.get_event(event_id)
+        data["article_list"] = store.event_articles(event_id)
+        data["corroboration"] = store.event_corroboration(event_id)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for line in event_detail(store, event_id):
+        click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="File to write; - for standard output.",
+)
+@user_errors
+def export(db: str, fmt: str, output: str) -> None:
+    """Write one JSON line per article (the documented export contract, see README)."""
+    store = _open(db)
+    with click.open_file(output, "w", encoding="utf-8") as handle:
+        for row in export_rows(store):
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@cli.command()
+@click.argument("event_id", required=False)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="JSON object with an `items` list.")
+@click.option("--conflicts", is_flag=True, help="Only claim groups flagged as conflicting.")
+@user_errors
+def facts(event_id: str | None, db: str, as_json: bool, conflicts: bool) -> None:
+    """Claim groups per event: what was counted, the values and how they were stated,
+    which articles say it, how many independent origins, who reported first, and
+    whether the sources conflict."""
+    from newsfold.report import claims_table
+
+    store = _open(db)
+    if event_id:
+        store.get_event(event_id)  # NotFoundError for unknown ids
+        records = [store.event_corroboration(event_id) or {"claims": []}]
+    else:
+        records = store.all_corroboration()
+    items = [c for rec in records for c in rec.get("claims", [])]
+    if conflicts:
+        items = [c for c in items if c.get("conflict")]
+    if as_json:
+        click.echo(json.dumps({"items": items}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(claims_table(items))
+
+
+@cli.command(name="eval")
+@click.argument(
+    "dataset", type=click.Choice(["ecbplus", "semeval", "seeds", "sample", "quantities", "all"])
+)
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The shared data folder (default: ../shared beside the project).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@user_errors
+def evaluate_cmd(dataset: str, shared: str | None, as_json: bool) -> None:
+    """Reproduce the quality figures on labelled data from ../shared (see BENCHMARKS.md)."""
+    from pathlib import Path
+
+    from newsfold.evaluate import evaluate
+    from newsfold.report import table
+
+    root = Path(__file__).resolve().parents[2]
+    shared_dir = Path(shared) if shared else root.parent / "shared"
+    if not shared_dir.is_dir():
+        raise NewsfoldError(f"no shared data folder at {shared_dir}; pass --shared")
+    rows = evaluate(dataset, shared_dir, root)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    keys = ["dataset", "P", "R", "F1", "r", "pairs", "seconds"]
+    click.echo(table(keys, [[_fmt(r.get(k)) for k in keys] for r in rows], 0))
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "" if value is None else str(value)
+
+
+@cli.command()
+@db_option
+@user_errors
+def rejected(db: str) -> None:
+    """List the inputs that were rejected, with the reason."""
+    from newsfold.report import table
+
+    store = _open(db)
+    rows = store.rejections()
+    click.echo(
+        table(
+            ["file", "line", "reason", "seen"],
+            [[r["path"], r["line"] or "", r["reason"], r["seen"]] for r in rows],
+            2,
+        )
+    )
+
+
+def main() -> None:
+    cli(prog_name="newsfold")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

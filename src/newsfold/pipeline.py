@@ -1,0 +1,351 @@
+"""The recipe: how a pile of files becomes events, storylines and facts.
+
+    1. ingest      files and folders -> raw documents (or rejections)      ingest.py
+    2. clean       boilerplate, mojibake, title, language                  clean.py
+    3. date        publication date with provenance and confidence         dating.py
+    4. skip known  same id and same content hash: nothing to do (idempotent)
+    5. dedupe      exact and near-verbatim copies -> canonical article      dedupe.py
+    6. embed       multilingual sentence vectors                           embed.py
+    7. events      streaming clustering into events                        events.py
+    8. storylines  events chained over weeks and months                    storylines.py
+    9. re-date     undated articles anchored on their related articles     dating.py
+   10. facts       entities, quantities, dates, quotes                     facts/
+   11. corroborate origins and claim groups per touched event              corroborate.py
+   12. store       one transaction per batch: all of it lands or none      store/
+
+Each stage is a small module with one job; :class:`Pipeline` holds the
+swappable parts. Heavy work (embedding, fact extraction) happens before the
+batch's write transaction, so the store is locked only while grouping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from newsfold.clean import clean
+from newsfold.dating import anchor_on_related, resolve_date
+from newsfold.dedupe import Deduper
+from newsfold.embed import Embedder, lead, make_embedder
+from newsfold.events import StreamingClusterer
+from newsfold.features import doc_features
+from newsfold.ingest import IngestLimits, iter_inputs
+from newsfold.models import Article, RawDocument, Rejection, RunStats
+from newsfold.store import Store
+from newsfold.storylines import StorylineLinker
+
+if TYPE_CHECKING:  # the facts stage loads spaCy: import it only when it is used
+    from newsfold.facts import ArticleFacts, FactExtractor
+
+Progress = Callable[[RunStats], None]
+
+
+@dataclass(slots=True)
+class PipelineOptions:
+    batch_size: int = 256
+    embedder: str = "use-m3"
+    facts: bool = True
+    limits: IngestLimits = field(default_factory=IngestLimits)
+
+
+class Pipeline:
+    """Runs the recipe against one store. Build once, call :meth:`run` per input."""
+
+    def __init__(
+        self,
+        store: Store,
+        options: PipelineOptions | None = None,
+        embedder: Embedder | None = None,
+        extractor: FactExtractor | None = None,
+    ) -> None:
+        self.store = store
+        self.options = options or PipelineOptions()
+        self.embedder = embedder or make_embedder(self.options.embedder)
+        if extractor is None and self.options.facts:
+            from newsfold.facts import FactExtractor
+
+            extractor = FactExtractor()
+        self.extractor = extractor
+        self.deduper = Deduper()
+        self.clusterer = StreamingClusterer()
+        self.linker = StorylineLinker()
+        self._generation = -1
+
+    # ------------------------------------------------------------------
+    def run(
+        self, paths: Sequence[str], command: str = "run", progress: Progress | None = None
+    ) -> RunStats:
+        stats = RunStats()
+        started = time.perf_counter()
+        with self.store.batch():
+            run_id = self.store.start_run(command)
+        for chunk in _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size):
+            self._batch(chunk, run_id, stats)
+            if progress:
+                progress(stats)
+        stats.seconds = time.perf_counter() - started
+        counts = self.store.counts()
+        stats.events = counts["events"]
+        stats.storylines = counts["storylines"]
+        with self.store.batch():
+            self.store.finish_run(run_id, stats.as_dict())
+        return stats
+
+    # ------------------------------------------------------------------
+    def _batch(self, items: list[RawDocument | Rejection], run_id: int, stats: RunStats) -> None:
+        rejections = [i for i in items if isinstance(i, Rejection)]
+        docs = [i for i in items if isinstance(i, RawDocument)]
+        stats.read += len(items)
+
+        with self._timed(stats, "clean+date"):
+            articles = [prepare(doc) for doc in docs]
+        articles, more_rejections, unchanged = self._known(articles)
+        rejections += more_rejections
+        stats.unchanged += unchanged
+        articles.sort(key=processing_order)
+
+        with self._timed(stats, "embed"):
+            vectors = self.embedder.embed([lead(a.title, a.text) for a in articles])
+        facts: list[ArticleFacts | None] = [None] * len(articles)
+        if self.extractor is not None and articles:
+            with self._timed(stats, "facts"):
+                facts = list(self.extractor.extract_many(articles))
+
+        with self.store.batch():
+            expected_generation = self.store.generation() + 1  # after our own commit
+            # Another writer may have committed since we looked: check again, inside the lock.
+            articles, vectors, facts, late = self._still_new(articles, vectors, facts)
+            rejections += late
+            for rejection in rejections:
+                self.store.record_rejection(run_id, rejection)
+            stats.rejected += len(rejections)
+            stats.rejections.extend(rejections)
+            if articles:
+                with self._timed(stats, "group"):
+                    self._group(articles, vectors, facts, run_id, stats)
+        self._generation = expected_generation
+        stats.new += len(articles)
+
+    def _known(self, articles: list[Article]) -> tuple[list[Article], list[Rejection], int]:
+        """Drop articles already stored with the same content; reject id clashes."""
+        stored = self.store.article_hashes(a.id for a in articles)
+        fresh: list[Article] = []
+        rejected: list[Rejection] = []
+        seen: dict[str, str] = {}
+        unchanged = 0
+        for art in articles:
+            known = stored.get(art.id) or seen.get(art.id)
+            if known == art.content_hash:
+                unchanged += 1
+            elif known is not None:
+                rejected.append(
+                    Rejection(
+                        art.path,
+                        f"id {art.id!r} is already stored with different content; "
+                        "give the changed article a new id",
+                        art.line,
+                    )
+                )
+            else:
+                seen[art.id] = art.content_hash
+                fresh.append(art)
+        return fresh, rejected, unchanged
+
+    def _still_new(
+        self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
+    ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None], list[Rejection]]:
+        if self.store.generation() == self._generation:
+            return articles, vectors, facts, []
+        stored = self.store.article_hashes(a.id for a in articles)
+        keep = [i for i, a in enumerate(articles) if a.id not in stored]
+        late = [
+            Rejection(a.path, f"id {a.id!r} was stored by another run meanwhile", a.line)
+            for a in articles
+            if a.id in stored and stored[a.id] != a.content_hash
+        ]
+        self._reload()
+        return (
+            [articles[i] for i in keep],
+            vectors[keep] if len(keep) else vectors[:0],
+            [facts[i] for i in keep],
+            late,
+        )
+
+    def _reload(self) -> None:
+        """(Re)load the grouping state from the store, after another writer changed it."""
+        self.deduper = Deduper()
+        self.deduper.load(self.store.dedupe_rows())
+        self.clusterer.load(self.store.load_events(), self.store.load_frequencies())
+        self.linker.load(self.store.load_storylines())
+
+    def _group(
+        self,
+        articles: list[Article],
+        vectors: np.ndarray,
+        facts: list[ArticleFacts | None],
+        run_id: int,
+        stats: RunStats,
+    ) -> None:
+        store = self.store
+        seq = store.next_seq()
+        event_of: dict[str, str] = {}
+        for offset, (art, vec) in enumerate(zip(articles, vectors, strict=True)):
+            sig, canonical, repointed = self.deduper.add(
+                art.id, art.content_hash, art.full_text, art.published
+            )
+            art.duplicate_of = canonical
+            group_member = canonical or next(iter(repointed), None)
+            force = None
+            if group_member is not None:
+                stats.duplicates += 1
+                force = (
+                    event_of.get(group_member)
+                    or store.get_article(group_member, with_text=False)["event"]
+                )
+            feats = doc_features(
+                art.id, art.title, art.text, vec, art.published, art.language, art.source
+            )
+            event_id, created = self.clusterer.add(feats, force_event=force)
+            art.event = event_id
+            event_of[art.id] = event_id
+            store.add_article(art, seq + offset, run_id, vec, sig)
+            for member, new_canonical in repointed.items():
+                store.set_duplicate_of(member, None if member == new_canonical else new_canonical)
+            store.log(run_id, "create" if created else "join", event_id, article=art.id)
+            stats.new_events += int(created)
+
+        touched = self.clusterer.touched()
+        for event in touched:
+            line_id, moved_from = self.linker.link(event, self.clusterer.df, self.clusterer.events)
+            if moved_from:
+                store.log(run_id, "move", event.id, other=line_id, detail=f"from {moved_from}")
+        for retired, into in self.linker.retired():
+            store.delete_storyline(retired)
+            store.log(run_id, "merge-storyline", retired, other=into)
+        store.save_events(touched, run_id)
+        store.save_frequencies(self.clusterer.df)
+
+        self._redate(articles)
+        for art, art_facts in zip(articles, facts, strict=True):
+            if art_facts is not None:
+                store.save_facts(art.id, art_facts.to_json())
+        if self.extractor is not None:
+            self._corroborate([e.id for e in touched])
+        store.save_events(touched, run_id)  # dates may have moved with re-dating
+        store.save_storylines(self.linker.touched(), run_id)
+
+    def _redate(self, articles: list[Article]) -> None:
+        """Anchor undated articles on dated articles of the same storyline (stage 9)."""
+        undated = [a for a in articles if a.published is None]
+        if not undated:
+            return
+        for art in undated:
+            event = self.clusterer.events.get(art.event or "")
+            if event is None or event.storyline is None:
+                continue
+            line = self.linker.storylines.get(event.storyline)
+            related: list[tuple[dt.date, str]] = []
+            for event_id in line.events if line else [event.id]:
+                for row in self.store.event_articles(event_id):
+                    if row["published"] and row["id"] != art.id:
+                        text = self.store.get_article(row["id"])["text"]
+                        related.append((dt.date.fromisoformat(row["published"]), text))
+            found = anchor_on_related(art.text, related)
+            if found is not None and found.date is not None:
+                art.published = found.date
+                art.date_source = found.source
+                art.date_confidence = found.confidence
+                art.date_evidence = found.evidence
+                self.store.set_date(art.id, found)
+
+    def _corroborate(self, event_ids: list[str]) -> None:
+        from newsfold.corroborate import corroborate
+        from newsfold.facts import ArticleFacts
+
+        for event_id in event_ids:
+            rows = self.store.event_articles(event_id)
+            arts = [article_from_row(self.store.get_article(r["id"])) for r in rows]
+            event_facts = {}
+            for art in arts:
+                data = self.store.article_facts(art.id)
+                if data is not None:
+                    event_facts[art.id] = ArticleFacts.from_json(data)
+            result = corroborate(event_id, arts, event_facts)
+            self.store.save_corroboration(event_id, result.to_json())
+
+    @contextmanager
+    def _timed(self, stats: RunStats, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            stats.stage_seconds[stage] = stats.stage_seconds.get(stage, 0.0) + (
+                time.perf_counter() - start
+            )
+
+
+def prepare(doc: RawDocument) -> Article:
+    """Stages 2 and 3 for one document: clean it and date it."""
+    cleaned = clean(doc)
+    date = resolve_date(doc, cleaned.text, cleaned.title)
+    language = doc.language or cleaned.language
+    return Article(
+        id=doc.id,
+        path=doc.path,
+        format=doc.format,
+        raw=doc.raw,
+        text=cleaned.text,
+        title=cleaned.title,
+        url=doc.url,
+        source=doc.source or cleaned.outlet,
+        language=language,
+        language_confidence=1.0 if doc.language else cleaned.language_confidence,
+        published=date.date,
+        date_source=date.source,
+        date_confidence=date.confidence,
+        date_evidence=date.evidence,
+        line=doc.line,
+        removed_lines=cleaned.removed,
+    )
+
+
+def article_from_row(row: dict[str, Any]) -> Article:
+    """Rebuild an :class:`Article` from a store row (for stages re-run on stored data)."""
+    return Article(
+        id=row["id"],
+        path=row["path"],
+        format=row["format"],
+        raw=row.get("raw", ""),
+        text=row.get("text", ""),
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        language=row["language"] or "und",
+        language_confidence=row["language_confidence"] or 0.0,
+        published=dt.date.fromisoformat(row["published"]) if row["published"] else None,
+        date_source=row["date_source"],
+        date_confidence=row["date_confidence"],
+        date_evidence=row["date_evidence"] or "",
+        line=row["line"],
+        duplicate_of=row["duplicate_of"],
+        event=row["event"],
+        content_hash=row["content_hash"],
+    )
+
+
+def processing_order(article: Article) -> tuple[int, dt.date, str]:
+    """Dated articles first, oldest first; then undated; ties by id."""
+    return (article.published is None, article.published or dt.date.max, article.id)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk

@@ -1,0 +1,146 @@
+"""Plain-text renderings of what is in a store (the CLI's tables and overview)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from newsfold.models import RunStats
+from newsfold.store import Store
+
+
+def _width() -> int:
+    return max(60, min(140, shutil.get_terminal_size((100, 20)).columns))
+
+
+def cut(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def span(first: str | None, last: str | None) -> str:
+    if not first:
+        return "undated"
+    return first if first == last or not last else f"{first} .. {last}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], flex: int = -1) -> str:
+    """A left-aligned text table; column ``flex`` is cut to fit the terminal."""
+    cells = [[str(c) if c is not None else "" for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    flex = flex % len(headers)
+    others = sum(w + 2 for i, w in enumerate(widths) if i != flex)
+    widths[flex] = max(12, min(widths[flex], _width() - others))
+    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append(
+            "  ".join(cut(c, widths[i]).ljust(widths[i]) for i, c in enumerate(row)).rstrip()
+        )
+    return "\n".join(lines)
+
+
+def summary(stats: RunStats, db: str) -> str:
+    lines = [
+        f"read {stats.read}, new {stats.new}, unchanged {stats.unchanged}, "
+        f"duplicates {stats.duplicates}, rejected {stats.rejected}; "
+        f"events {stats.events} ({stats.new_events} new), storylines {stats.storylines}; "
+        f"{stats.seconds:.1f} s -> {db}"
+    ]
+    for rej in stats.rejections:
+        lines.append(f"  rejected {rej.where()}: {rej.reason}")
+    return "\n".join(lines)
+
+
+def overview(store: Store, max_events: int = 12) -> str:
+    """Storylines, each with its events, newest first: what a reader wants first."""
+    out: list[str] = []
+    for line in store.list_storylines():
+        events = store.list_events(storyline=line["id"], order="oldest")
+        out.append(
+            f"Storyline {line['id']}  {span(line['first_date'], line['last_date'])}  "
+            f"{len(events)} event(s): {cut(line['title'], 70)}"
+        )
+        for ev in events[:max_events]:
+            out.append(
+                f"  {ev['id']}  {span(ev['first_date'], ev['last_date']):24}  "
+                f"{ev['articles']:3} art. {ev['outlets']:2} outlets  {cut(ev['title'], 60)}"
+            )
+        if len(events) > max_events:
+            out.append(f"  … and {len(events) - max_events} more")
+        out.append("")
+    return "\n".join(out).rstrip() or "The store holds no events yet."
+
+
+def events_table(rows: list[dict[str, Any]]) -> str:
+    return table(
+        ["event", "dates", "articles", "outlets", "storyline", "title"],
+        [
+            [
+                r["id"],
+                span(r["first_date"], r["last_date"]),
+                r["articles"],
+                r["outlets"],
+                r["storyline"],
+                r["title"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def event_detail(store: Store, event_id: str) -> Iterator[str]:
+    ev = store.get_event(event_id)
+    yield f"Event {ev['id']}: {ev['title']}"
+    yield f"  dates: {span(ev['first_date'], ev['last_date'])}"
+    yield f"  storyline: {ev['storyline']}"
+    yield f"  articles: {ev['articles']} from {ev['outlets']} outlet(s); languages: " + (
+        ", ".join(ev["languages"]) or "?"
+    )
+    corr = store.event_corroboration(event_id) or {}
+    origins = corr.get("origins", {})
+    yield ""
+    rows = store.event_articles(event_id)
+    yield table(
+        ["article", "published", "from", "lang", "source", "origin", "copy of", "title"],
+        [
+            [
+                r["id"],
+                r["published"] or "?",
+                r["date_source"],
+                r["language"],
+                r["source"] or "",
+                origins.get(r["id"], ""),
+                r["duplicate_of"] or "",
+                r["title"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def claims_table(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return "No claims stored (run with facts enabled first)."
+
+    def values(c: dict[str, Any]) -> str:
+        return ", ".join(f"{v:,.0f}" if float(v).is_integer() else f"{v:,}" for v in c["values"])
+
+    return table(
+        ["event", "thing", "values", "stated as", "articles", "origins", "first", "conflict"],
+        [
+            [
+                c["event"],
+                c["thing"],
+                values(c),
+                "/".join(sorted(set(c["modalities"]))),
+                len(c["articles"]),
+                c["origins"],
+                c["first"] or "",
+                c["conflict"] or "",
+            ]
+            for c in items
+        ],
+        flex=-1,
+    )

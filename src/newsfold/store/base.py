@@ -1,0 +1,160 @@
+"""The one interface every store implements (SQLite now, a server database later).
+
+The pipeline writes through it and the CLI and web pages read through it;
+neither knows SQL. Rows come back as plain dicts with the keys documented on
+each method, so a second backend can be tested against the same suite.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+
+from newsfold.events import EventState
+from newsfold.features import DocumentFrequencies
+from newsfold.models import Article, DateResult, Rejection
+from newsfold.storylines import StorylineState
+
+
+class Store(abc.ABC):
+    """Persistent state of newsfold. Writes happen inside :meth:`batch`."""
+
+    # ---- lifecycle -------------------------------------------------------
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def batch(self) -> AbstractContextManager[None]:
+        """An exclusive write transaction: all of a batch lands, or none of it."""
+
+    @abc.abstractmethod
+    def generation(self) -> int:
+        """A counter bumped by every committed batch (to notice other writers)."""
+
+    @abc.abstractmethod
+    def start_run(self, command: str) -> int: ...
+
+    @abc.abstractmethod
+    def finish_run(self, run_id: int, stats: dict[str, Any]) -> None: ...
+
+    # ---- pipeline writes -------------------------------------------------
+    @abc.abstractmethod
+    def article_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """Content hashes of the given ids that are already stored."""
+
+    @abc.abstractmethod
+    def next_seq(self) -> int: ...
+
+    @abc.abstractmethod
+    def add_article(
+        self, article: Article, seq: int, run_id: int, embedding: np.ndarray, minhash: np.ndarray
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def set_duplicate_of(self, article_id: str, canonical: str | None) -> None: ...
+
+    @abc.abstractmethod
+    def set_date(self, article_id: str, date: DateResult) -> None: ...
+
+    @abc.abstractmethod
+    def dedupe_rows(self) -> Iterator[tuple[str, str, bytes, Any, int, str | None]]:
+        """(id, content_hash, minhash, published date, text length, duplicate_of)."""
+
+    @abc.abstractmethod
+    def load_events(self) -> list[EventState]: ...
+
+    @abc.abstractmethod
+    def save_events(self, events: Iterable[EventState], run_id: int) -> None: ...
+
+    @abc.abstractmethod
+    def load_storylines(self) -> list[StorylineState]: ...
+
+    @abc.abstractmethod
+    def save_storylines(self, storylines: Iterable[StorylineState], run_id: int) -> None: ...
+
+    @abc.abstractmethod
+    def delete_storyline(self, storyline_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def load_frequencies(self) -> DocumentFrequencies: ...
+
+    @abc.abstractmethod
+    def save_frequencies(self, df: DocumentFrequencies) -> None: ...
+
+    @abc.abstractmethod
+    def log(
+        self,
+        run_id: int,
+        action: str,
+        subject: str,
+        other: str | None = None,
+        article: str | None = None,
+        detail: str | None = None,
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def record_rejection(self, run_id: int, rejection: Rejection) -> None: ...
+
+    @abc.abstractmethod
+    def save_facts(self, article_id: str, data: dict[str, Any]) -> None: ...
+
+    @abc.abstractmethod
+    def save_corroboration(self, event_id: str, data: dict[str, Any]) -> None: ...
+
+    # ---- reads -----------------------------------------------------------
+    @abc.abstractmethod
+    def counts(self) -> dict[str, int]:
+        """articles, duplicates, events, storylines, rejected."""
+
+    @abc.abstractmethod
+    def list_events(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        storyline: str | None = None,
+        order: str = "recent",
+    ) -> list[dict[str, Any]]:
+        """id, title, first_date, last_date, articles, outlets, languages, storyline."""
+
+    @abc.abstractmethod
+    def get_event(self, event_id: str) -> dict[str, Any]:
+        """As a row of :meth:`list_events`; raises NotFoundError."""
+
+    @abc.abstractmethod
+    def event_articles(self, event_id: str) -> list[dict[str, Any]]:
+        """The articles of an event, as :meth:`get_article` rows, earliest first."""
+
+    @abc.abstractmethod
+    def list_storylines(self) -> list[dict[str, Any]]:
+        """id, title, first_date, last_date, events."""
+
+    @abc.abstractmethod
+    def get_article(self, article_id: str, with_text: bool = True) -> dict[str, Any]:
+        """id, title, text, raw, url, source, language, published, date_source,
+        date_confidence, date_evidence, duplicate_of, event, storyline, path, line,
+        format; raises NotFoundError."""
+
+    @abc.abstractmethod
+    def iter_articles(self, with_text: bool = False) -> Iterator[dict[str, Any]]:
+        """All articles in processing order, as :meth:`get_article` rows."""
+
+    @abc.abstractmethod
+    def article_facts(self, article_id: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def event_corroboration(self, event_id: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def all_corroboration(self) -> list[dict[str, Any]]:
+        """Every event's corroboration record, events in listing order."""
+
+    @abc.abstractmethod
+    def rejections(self) -> list[dict[str, Any]]:
+        """path, line, reason, seen."""
+
+    @abc.abstractmethod
+    def event_log(self, subject: str | None = None) -> list[dict[str, Any]]: ...

@@ -1,0 +1,439 @@
+"""The default store: one SQLite file (WAL mode), or ``:memory:`` for tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsfold.errors import NotFoundError, StoreError
+from newsfold.events import EventState
+from newsfold.features import DocumentFrequencies
+from newsfold.models import Article, DateResult, Rejection
+from newsfold.store.base import Store
+from newsfold.store.migrations import migrate
+from newsfold.storylines import StorylineState
+
+ARTICLE_COLUMNS = (
+    "a.id, a.title, a.url, a.source, a.language, a.language_confidence, a.published, "
+    "a.date_source, a.date_confidence, a.date_evidence, a.duplicate_of, a.event, "
+    "e.storyline AS storyline, a.path, a.line, a.format, a.seq, a.content_hash"
+)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path = "newsfold.db", timeout: float = 60.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.exists():
+                raise StoreError(f"cannot create the store {self.path}: no folder {parent}")
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        self._in_batch = False
+
+    def _migrate(self) -> None:
+        # migrate() opens its own transactions; sqlite3 in autocommit mode here.
+        self.conn.isolation_level = "DEFERRED"
+        try:
+            migrate(self.conn)
+        finally:
+            self.conn.isolation_level = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        if self._in_batch:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"the store {self.path} is busy (another newsfold is writing): {exc}"
+            ) from exc
+        self._in_batch = True
+        try:
+            yield
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('generation', 1) "
+                "ON CONFLICT(key) DO UPDATE SET value = value + 1"
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._in_batch = False
+
+    def generation(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def start_run(self, command: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (started, command) VALUES (?, ?)", (_now(), command)
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, stats: dict[str, Any]) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished = ?, stats = ? WHERE id = ?",
+            (_now(), json.dumps(stats), run_id),
+        )
+
+    # ---- pipeline writes -------------------------------------------------
+    def article_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk
+            ):
+                out[row[0]] = row[1]
+        return out
+
+    def next_seq(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()
+        return int(row[0])
+
+    def add_article(
+        self, article: Article, seq: int, run_id: int, embedding: np.ndarray, minhash: np.ndarray
+    ) -> None:
+        self.conn.execute(
+            """INSERT INTO articles (id, seq, content_hash, path, line, format, title, raw, text,
+                url, source, language, language_confidence, published, date_source,
+                date_confidence, date_evidence, removed, duplicate_of, event, embedding, minhash,
+                run_id, added)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                article.id,
+                seq,
+                article.content_hash,
+                article.path,
+                article.line,
+                article.format,
+                article.title,
+                article.raw,
+                article.text,
+                article.url,
+                article.source,
+                article.language,
+                article.language_confidence,
+                article.published.isoformat() if article.published else None,
+                article.date_source,
+                article.date_confidence,
+                article.date_evidence,
+                json.dumps(article.removed_lines, ensure_ascii=False),
+                article.duplicate_of,
+                article.event,
+                embedding.astype(np.float32).tobytes(),
+                minhash.astype(np.uint64).tobytes(),
+                run_id,
+                _now(),
+            ),
+        )
+
+    def set_duplicate_of(self, article_id: str, canonical: str | None) -> None:
+        self.conn.execute(
+            "UPDATE articles SET duplicate_of = ? WHERE id = ?", (canonical, article_id)
+        )
+
+    def set_date(self, article_id: str, date: DateResult) -> None:
+        self.conn.execute(
+            "UPDATE articles SET published = ?, date_source = ?, date_confidence = ?, "
+            "date_evidence = ? WHERE id = ?",
+            (
+                date.date.isoformat() if date.date else None,
+                date.source,
+                date.confidence,
+                date.evidence,
+                article_id,
+            ),
+        )
+
+    def dedupe_rows(self) -> Iterator[tuple[str, str, bytes, Any, int, str | None]]:
+        for row in self.conn.execute(
+            "SELECT id, content_hash, minhash, published, length(text), duplicate_of "
+            "FROM articles ORDER BY seq"
+        ):
+            published = dt.date.fromisoformat(row[3]) if row[3] else None
+            yield row[0], row[1], row[2], published, row[4], row[5]
+
+    def load_events(self) -> list[EventState]:
+        return [
+            EventState.from_blob(row[0])
+            for row in self.conn.execute("SELECT state FROM events ORDER BY rowid")
+        ]
+
+    def save_events(self, events: Iterable[EventState], run_id: int) -> None:
+        for ev in events:
+            # Dates and outlets from the stored articles: they include dates found after
+            # grouping (re-dating), which the clusterer's own state leaves out on purpose.
+            outlets, first, last = self.conn.execute(
+                "SELECT COUNT(DISTINCT COALESCE(source, '?')), MIN(published), MAX(published) "
+                "FROM articles WHERE event = ?",
+                (ev.id,),
+            ).fetchone()
+            self.conn.execute(
+                """INSERT INTO events (id, storyline, title, first_date, last_date, articles,
+                       outlets, languages, state, created_run, updated_run)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET storyline=excluded.storyline,
+                       title=excluded.title, first_date=excluded.first_date,
+                       last_date=excluded.last_date, articles=excluded.articles,
+                       outlets=excluded.outlets, languages=excluded.languages,
+                       state=excluded.state, updated_run=excluded.updated_run""",
+                (
+                    ev.id,
+                    ev.storyline,
+                    ev.title,
+                    first,
+                    last,
+                    ev.size,
+                    outlets,
+                    ",".join(sorted(ev.languages)),
+                    ev.to_blob(),
+                    run_id,
+                    run_id,
+                ),
+            )
+
+    def load_storylines(self) -> list[StorylineState]:
+        return [
+            StorylineState.from_blob(row[0])
+            for row in self.conn.execute("SELECT state FROM storylines ORDER BY rowid")
+        ]
+
+    def save_storylines(self, storylines: Iterable[StorylineState], run_id: int) -> None:
+        for sl in storylines:
+            first, last = self.conn.execute(
+                "SELECT MIN(first_date), MAX(last_date) FROM events WHERE storyline = ?", (sl.id,)
+            ).fetchone()
+            self.conn.execute(
+                """INSERT INTO storylines (id, title, first_date, last_date, events, state,
+                       created_run, updated_run)
+                   VALUES (?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET title=excluded.title,
+                       first_date=excluded.first_date, last_date=excluded.last_date,
+                       events=excluded.events, state=excluded.state,
+                       updated_run=excluded.updated_run""",
+                (
+                    sl.id,
+                    sl.title,
+                    first,
+                    last,
+                    len(sl.events),
+                    sl.to_blob(),
+                    run_id,
+                    run_id,
+                ),
+            )
+
+    def delete_storyline(self, storyline_id: str) -> None:
+        self.conn.execute("DELETE FROM storylines WHERE id = ?", (storyline_id,))
+
+    def load_frequencies(self) -> DocumentFrequencies:
+        row = self.conn.execute(
+            "SELECT value FROM meta WHERE key = 'document_frequencies'"
+        ).fetchone()
+        if not row:
+            return DocumentFrequencies()
+        data = json.loads(row[0])
+        return DocumentFrequencies(df=Counter(data["df"]), n_docs=int(data["n_docs"]))
+
+    def save_frequencies(self, df: DocumentFrequencies) -> None:
+        blob = json.dumps({"df": df.df, "n_docs": df.n_docs}, ensure_ascii=False)
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('document_frequencies', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (blob,),
+        )
+
+    def log(
+        self,
+        run_id: int,
+        action: str,
+        subject: str,
+        other: str | None = None,
+        article: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO event_log (run_id, at, action, subject, other, article, detail) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (run_id, _now(), action, subject, other, article, detail),
+        )
+
+    def record_rejection(self, run_id: int, rejection: Rejection) -> None:
+        self.conn.execute(
+            """INSERT INTO rejections (path, line, reason, first_run, last_run, seen)
+               VALUES (?,?,?,?,?,1)
+               ON CONFLICT(path, line, reason) DO UPDATE SET last_run = excluded.last_run,
+                   seen = seen + 1""",
+            (rejection.path, rejection.line or 0, rejection.reason, run_id, run_id),
+        )
+
+    def save_facts(self, article_id: str, data: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO facts (article, data) VALUES (?, ?) "
+            "ON CONFLICT(article) DO UPDATE SET data = excluded.data",
+            (article_id, json.dumps(data, ensure_ascii=False)),
+        )
+
+    def save_corroboration(self, event_id: str, data: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO corroboration (event, data) VALUES (?, ?) "
+            "ON CONFLICT(event) DO UPDATE SET data = excluded.data",
+            (event_id, json.dumps(data, ensure_ascii=False)),
+        )
+
+    # ---- reads -----------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        one = self.conn.execute
+        return {
+            "articles": one("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "duplicates": one(
+                "SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL"
+            ).fetchone()[0],
+            "events": one("SELECT COUNT(*) FROM events").fetchone()[0],
+            "storylines": one("SELECT COUNT(*) FROM storylines").fetchone()[0],
+            "rejected": one("SELECT COUNT(*) FROM rejections").fetchone()[0],
+        }
+
+    def _event_row(self, row: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "title": row["title"],
+            "first_date": row["first_date"],
+            "last_date": row["last_date"],
+            "articles": row["articles"],
+            "outlets": row["outlets"],
+            "languages": [x for x in (row["languages"] or "").split(",") if x],
+            "storyline": row["storyline"],
+        }
+
+    def list_events(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        storyline: str | None = None,
+        order: str = "recent",
+    ) -> list[dict[str, Any]]:
+        orders = {
+            "recent": "COALESCE(last_date, '') DESC, articles DESC, id",
+            "size": "articles DESC, COALESCE(last_date, '') DESC, id",
+            "oldest": "COALESCE(first_date, '9999') ASC, id",
+        }
+        if order not in orders:
+            raise ValueError(f"unknown order {order!r}")
+        sql = "SELECT * FROM events"
+        params: list[Any] = []
+        if storyline:
+            sql += " WHERE storyline = ?"
+            params.append(storyline)
+        sql += f" ORDER BY {orders[order]}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._event_row(r) for r in self.conn.execute(sql, params)]
+
+    def get_event(self, event_id: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no event {event_id!r} in the store")
+        return self._event_row(row)
+
+    def event_articles(self, event_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN events e ON e.id = a.event "
+            "WHERE a.event = ? ORDER BY COALESCE(a.published, '9999'), a.seq",
+            (event_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def list_storylines(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT id, title, first_date, last_date, events FROM storylines "
+            "ORDER BY COALESCE(last_date, '') DESC, events DESC, id"
+        )
+        return [dict(r) for r in rows]
+
+    def get_article(self, article_id: str, with_text: bool = True) -> dict[str, Any]:
+        extra = ", a.text, a.raw, a.removed" if with_text else ""
+        row = self.conn.execute(
+            f"SELECT {ARTICLE_COLUMNS}{extra} FROM articles a "
+            "LEFT JOIN events e ON e.id = a.event WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r} in the store")
+        out = dict(row)
+        if with_text:
+            out["removed"] = json.loads(out["removed"] or "[]")
+        return out
+
+    def iter_articles(self, with_text: bool = False) -> Iterator[dict[str, Any]]:
+        extra = ", a.text" if with_text else ""
+        cur = self.conn.execute(
+            f"SELECT {ARTICLE_COLUMNS}{extra} FROM articles a "
+            "LEFT JOIN events e ON e.id = a.event ORDER BY a.seq"
+        )
+        for row in cur:
+            yield dict(row)
+
+    def article_facts(self, article_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT data FROM facts WHERE article = ?", (article_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def event_corroboration(self, event_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT data FROM corroboration WHERE event = ?", (event_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def all_corroboration(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT c.data FROM corroboration c JOIN events e ON e.id = c.event "
+            "ORDER BY COALESCE(e.last_date, '') DESC, e.articles DESC, e.id"
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def rejections(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT path, NULLIF(line, 0) AS line, reason, seen FROM rejections ORDER BY path, line"
+        )
+        return [dict(r) for r in rows]
+
+    def event_log(self, subject: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT run_id, at, action, subject, other, article, detail FROM event_log"
+        params: tuple[Any, ...] = ()
+        if subject:
+            sql += " WHERE subject = ? OR other = ?"
+            params = (subject, subject)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY id", params)]

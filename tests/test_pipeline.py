@@ -1,0 +1,164 @@
+"""The whole recipe on small hand-made inputs, with the fast hashing embedder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsfold.cli import cli
+from newsfold.export import CONTRACT_KEYS, export_rows
+from newsfold.pipeline import Pipeline, PipelineOptions
+from newsfold.store import open_store
+
+FLOOD = (
+    "date 2025-03-04\nFlood kills 42 in Oska valley\n\n"
+    "NORDVIK, March 4 (Meridian Wire) - Floods in the Oska valley killed 42 people on "
+    "Tuesday and forced more than 3,000 residents from their homes, police in Kalvaria said. "
+    "Rescue teams used boats to reach families trapped on rooftops near Halvik, and the "
+    "interior minister Lena Okafor said the army would send twelve trucks of supplies.\n"
+)
+FLOOD_COPY = FLOOD.replace("Flood kills 42 in Oska valley", "Oska valley flood: 42 dead")
+BID = (
+    "date 2025-02-17\nCorvane bids for Saltmere Harbour\n\n"
+    "Shipping group Corvane offered 2.4 billion dollars for the port operator Saltmere "
+    "Harbour on Monday, a hostile bid that the Saltmere board rejected within hours. "
+    "Corvane chief executive Piet Hollander said the offer was fair to shareholders and "
+    "that the company would take it directly to investors at 14.50 dollars a share.\n"
+)
+OTHER_BID = (
+    "date 2025-02-18\nSaltmere board rejects Corvane offer\n\n"
+    "The board of Saltmere Harbour rejected the 2.4 billion dollar hostile bid from "
+    "Corvane, calling the 14.50 dollars a share offer far too low. Corvane's Piet Hollander "
+    "said he would take the offer to Saltmere shareholders directly.\n"
+)
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "in"
+    _write(
+        root,
+        {
+            # walked in sorted order, which is also date order: the streaming contract
+            "1/bid.txt": BID,
+            "2/bid-2.txt": OTHER_BID,
+            "3/flood.txt": FLOOD,
+            "4/flood-copy.txt": FLOOD_COPY,
+        },
+    )
+    (root / "bad.txt").write_bytes(b"\x00\x00binary")
+    (root / "feed.jsonl").write_text('{"id": "f1", "text": "x"\n', encoding="utf-8")
+    return root
+
+
+def _pipeline(store, batch_size: int = 256) -> Pipeline:
+    return Pipeline(store, PipelineOptions(batch_size=batch_size, embedder="hashing", facts=False))
+
+
+def _export(store) -> list[dict]:
+    return sorted(export_rows(store, with_facts=False), key=lambda r: r["id"])
+
+
+def test_run_groups_copies_and_rejects_bad_input(corpus: Path, memory_store) -> None:
+    stats = _pipeline(memory_store).run([str(corpus)])
+    assert (stats.read, stats.new, stats.rejected, stats.duplicates) == (6, 4, 2, 1)
+    rows = {r["id"]: r for r in _export(memory_store)}
+    assert rows["4/flood-copy.txt"]["duplicate_of"] == "3/flood.txt"
+    assert rows["4/flood-copy.txt"]["event"] == rows["3/flood.txt"]["event"]
+    assert rows["1/bid.txt"]["event"] != rows["3/flood.txt"]["event"]
+    assert rows["3/flood.txt"]["published"] == "2025-03-04"
+    assert rows["3/flood.txt"]["date_source"] == "header"
+    reasons = {Path(r["path"]).name: r["reason"] for r in memory_store.rejections()}
+    assert "binary" in reasons["bad.txt"]
+    assert "broken JSON" in reasons["feed.jsonl"]
+
+
+def test_rerun_changes_nothing(corpus: Path, memory_store) -> None:
+    _pipeline(memory_store).run([str(corpus)])
+    before = _export(memory_store)
+    counts = memory_store.counts()
+    stats = _pipeline(memory_store).run([str(corpus)])
+    assert stats.new == 0 and stats.unchanged == 4
+    assert _export(memory_store) == before
+    assert memory_store.counts() == counts
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3])
+def test_batch_size_does_not_change_the_result(corpus: Path, batch_size: int) -> None:
+    """Inputs that arrive in date order give the same events whatever the batch size."""
+    whole = open_store("sqlite:///:memory:")
+    _pipeline(whole).run([str(corpus)])
+    split = open_store("sqlite:///:memory:")
+    _pipeline(split, batch_size).run([str(corpus)])
+    assert _export(split) == _export(whole)
+
+
+def test_new_input_joins_existing_events(tmp_path: Path, memory_store) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    _write(first, {"flood.txt": FLOOD, "bid.txt": BID})
+    _write(second, {"flood-copy.txt": FLOOD_COPY})
+    _pipeline(memory_store).run([str(first)])
+    before = {r["id"]: r["event"] for r in _export(memory_store)}
+    _pipeline(memory_store).run([str(second)])
+    after = {r["id"]: r["event"] for r in _export(memory_store)}
+    assert {k: after[k] for k in before} == before
+    assert after["flood-copy.txt"] == after["flood.txt"]
+
+
+def test_changed_content_under_a_known_id_is_rejected(tmp_path: Path, memory_store) -> None:
+    _write(tmp_path, {"a.txt": FLOOD})
+    _pipeline(memory_store).run([str(tmp_path)])
+    _write(tmp_path, {"a.txt": BID})
+    stats = _pipeline(memory_store).run([str(tmp_path)])
+    assert stats.rejected == 1
+    assert "different content" in stats.rejections[0].reason
+
+
+def test_cli_end_to_end(corpus: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "n.db")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["run", str(corpus), "--db", db, "--embedder", "hashing", "--no-facts"]
+    )
+    assert result.exit_code == 3, result.output  # some inputs were rejected
+    assert "rejected 2" in result.output
+    assert "bad.txt: binary" in result.output
+    assert "Storyline" in result.output
+    events = json.loads(runner.invoke(cli, ["events", "--db", db, "--json"]).output)
+    assert {e["articles"] for e in events} >= {2}
+    assert set(events[0]) >= {
+        "id",
+        "title",
+        "first_date",
+        "last_date",
+        "articles",
+        "outlets",
+        "storyline",
+    }
+    shown = runner.invoke(cli, ["show", events[0]["id"], "--db", db])
+    assert shown.exit_code == 0 and events[0]["id"] in shown.output
+    lines = runner.invoke(cli, ["export", "--db", db]).output.splitlines()
+    assert len(lines) == 4
+    assert all(set(CONTRACT_KEYS) <= set(json.loads(line)) for line in lines)
+    missing = runner.invoke(cli, ["show", "ev-nope", "--db", db])
+    assert missing.exit_code == 1 and "no event 'ev-nope'" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_cli_missing_path_is_reported_not_raised(tmp_path: Path) -> None:
+    db = str(tmp_path / "n.db")
+    result = CliRunner().invoke(
+        cli, ["run", str(tmp_path / "nope"), "--db", db, "--embedder", "hashing", "--no-facts"]
+    )
+    assert result.exit_code == 3
+    assert "no such file or folder" in result.output
