@@ -4,6 +4,13 @@ Formats: plain text (.txt, optional first line ``date YYYY-MM-DD``), HTML
 (.html/.htm, through trafilatura) and JSON Lines (.jsonl, one article a line).
 Every problem with one input becomes a :class:`Rejection` naming the file (and
 line) and the reason; it never stops the rest of the batch.
+
+Hostile input stays bounded: only regular files are read, never more than the
+size limit (a file that grows, a FIFO or a device is not read unbounded); JSON
+Lines are streamed line by line with over-long lines skipped in bounded memory;
+a file with very many bad lines reports the first :data:`MAX_LINE_REJECTIONS`
+one by one and the rest as one summary; NUL characters and lone surrogates
+(which SQLite cannot store as text) never reach the store.
 """
 
 from __future__ import annotations
@@ -11,9 +18,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from newsfold.models import RawDocument, Rejection
 
@@ -22,6 +31,10 @@ TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
 # A header line such as "date 2022-02-03" (the body may go on on the same line).
 HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+# Characters a text article never needs and the store cannot keep: NUL and lone surrogates.
+UNSAFE = re.compile("[\x00\ud800-\udfff]")
+# Bad lines of one JSONL file reported one by one; the rest are counted in one rejection.
+MAX_LINE_REJECTIONS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +60,7 @@ def iter_inputs(paths: Iterable[str], limits: IngestLimits | None = None) -> Ite
     for given in paths:
         root = Path(given)
         if not root.exists():
-            yield Rejection(given, "no such file or folder")
+            yield Rejection(safe_text(given), "no such file or folder")
         elif root.is_dir():
             for file in _walk(root):
                 rel = file.relative_to(root).as_posix()
@@ -55,7 +68,7 @@ def iter_inputs(paths: Iterable[str], limits: IngestLimits | None = None) -> Ite
         else:
             if root.suffix.lower() not in TEXT_SUFFIXES:
                 yield Rejection(
-                    given,
+                    safe_text(given),
                     f"unsupported file type {root.suffix or '(none)'!r}; "
                     "expected .txt, .html, .htm or .jsonl",
                 )
@@ -79,22 +92,30 @@ def read_file(
 ) -> Iterator[Item]:
     """Read one file of a supported type; ``doc_id`` is its input id."""
     limits = limits or IngestLimits()
+    doc_id, display = safe_text(doc_id), safe_text(display)
     kind = TEXT_SUFFIXES[path.suffix.lower()]
     if kind == "jsonl":
         yield from _read_jsonl(path, display, limits)
         return
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            yield Rejection(
-                display,
-                f"file too large ({size / 1e6:.1f} MB; the limit is "
-                f"{limits.max_file_bytes / 1e6:.0f} MB for one .{kind} article)",
-            )
+        opened = _open_regular(path)
+        if isinstance(opened, str):
+            yield Rejection(display, opened)
             return
-        data = path.read_bytes()
+        with opened as handle:
+            info = os.fstat(handle.fileno())
+            # Never trust the size seen before reading: read at most one byte past the limit.
+            data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
         yield Rejection(display, f"cannot read: {exc.strerror or exc}")
+        return
+    if len(data) > limits.max_file_bytes:
+        size = max(info.st_size, len(data))
+        yield Rejection(
+            display,
+            f"file too large ({size / 1e6:.1f} MB; the limit is "
+            f"{limits.max_file_bytes / 1e6:.0f} MB for one .{kind} article)",
+        )
         return
     text, problem = decode(data, html=(kind == "html"))
     if problem:
@@ -104,9 +125,25 @@ def read_file(
         yield Rejection(display, "empty file")
         return
     if kind == "txt":
-        yield _from_text(text, doc_id, display)
+        yield _from_text(safe_text(text), doc_id, display)
     else:
         yield _from_html(text, doc_id, display)
+
+
+def _open_regular(path: Path) -> BinaryIO | str:
+    """Open a regular file for reading, or say why not (a FIFO would block, a device
+    such as /dev/zero never ends). Opened non-blocking so that even a FIFO swapped in
+    after a check cannot hang the run."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return "not a regular file (a device, pipe or socket)"
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
@@ -114,7 +151,12 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
 
     Returns ``(text, None)`` or ``("", reason)``.
     """
-    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            return "", f"broken UTF-16 (at byte {exc.start}); re-encode the file as UTF-8"
+    if b"\x00" in data[:65536]:
         return "", "binary content (NUL bytes), not a text article"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -133,6 +175,14 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str | None]:
         return "", (
             f"not valid UTF-8 (byte 0x{bad} at offset {exc.start}); re-encode the file as UTF-8"
         )
+
+
+def safe_text(value: str) -> str:
+    """``value`` without NUL characters and with lone surrogates (from broken JSON escapes
+    or undecodable file names) replaced by U+FFFD, so that it can be stored as UTF-8."""
+    if not UNSAFE.search(value):
+        return value
+    return UNSAFE.sub(lambda m: "" if m.group(0) == "\x00" else "\ufffd", value)
 
 
 def _from_text(text: str, doc_id: str, display: str) -> RawDocument:
@@ -167,12 +217,15 @@ def _from_html(html: str, doc_id: str, display: str) -> Item:
     if doc is None:
         return Rejection(display, "no article text found in the HTML page")
     meta = doc if isinstance(doc, dict) else doc.as_dict()
+    meta = {k: safe_text(v) if isinstance(v, str) else v for k, v in meta.items()}
+    html = safe_text(html)
     body = (meta.get("text") or "").strip()
     if not body:
         return Rejection(display, "no article text found in the HTML page")
     title = (meta.get("title") or "").strip() or None
-    if title and body.startswith(title):
-        body = body[len(title) :].lstrip()
+    first, _, rest = body.partition("\n")
+    if title and first.strip() == title:  # trafilatura repeats the headline as line one
+        body = rest.lstrip()
     return RawDocument(
         id=doc_id,
         path=display,
@@ -189,24 +242,52 @@ def _from_html(html: str, doc_id: str, display: str) -> Item:
 
 def _read_jsonl(path: Path, display: str, limits: IngestLimits) -> Iterator[Item]:
     try:
-        handle = path.open("rb")
+        opened = _open_regular(path)
+        if isinstance(opened, str):
+            yield Rejection(display, opened)
+            return
+        handle = opened
     except OSError as exc:
         yield Rejection(display, f"cannot read: {exc.strerror or exc}")
         return
     seen_any = False
-    with handle:
-        for number, line in enumerate(_bounded_lines(handle, limits.max_line_bytes), start=1):
-            if line is None:
-                yield Rejection(
-                    display, f"line longer than {limits.max_line_bytes // 1_000_000} MB", number
-                )
-                continue
-            if not line.strip():
-                continue
-            seen_any = True
-            yield _from_json_line(line, number, display)
-    if not seen_any:
+    bad = 0  # rejected lines so far
+    first_unreported: int | None = None
+    try:
+        with handle:
+            lines = _bounded_lines(handle, limits.max_line_bytes)
+            for number, line in enumerate(lines, start=1):
+                if line is None:
+                    item: Item = Rejection(
+                        display, f"line longer than {_size(limits.max_line_bytes)}", number
+                    )
+                elif not line.strip():
+                    continue
+                else:
+                    seen_any = True
+                    item = _from_json_line(line, number, display)
+                if isinstance(item, Rejection):
+                    bad += 1
+                    if bad > MAX_LINE_REJECTIONS:
+                        first_unreported = first_unreported or number
+                        continue
+                yield item
+    except OSError as exc:
+        yield Rejection(display, f"cannot read: {exc.strerror or exc}")
+    if first_unreported is not None:
+        more = bad - MAX_LINE_REJECTIONS
+        yield Rejection(
+            display,
+            f"{more} more bad line(s) not listed one by one (the first at line "
+            f"{first_unreported}); {bad} bad lines in this file in all",
+            first_unreported,
+        )
+    elif not seen_any and bad == 0:
         yield Rejection(display, "empty file")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:g} MB" if n >= 1_000_000 else f"{n} bytes"
 
 
 def _bounded_lines(handle: object, max_bytes: int) -> Iterator[bytes | None]:
@@ -232,12 +313,18 @@ def _from_json_line(line: bytes, number: int, display: str) -> Item:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return Rejection(display, f"broken JSON ({exc.msg} at column {exc.colno})", number)
+    except RecursionError:
+        return Rejection(display, "broken JSON (nested too deeply)", number)
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return Rejection(display, f"broken JSON ({exc})"[:200], number)
     if not isinstance(obj, dict):
         return Rejection(display, "a JSON line must be an object with 'id' and 'text'", number)
     doc_id = obj.get("id")
     body = obj.get("text")
     if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
         return Rejection(display, "missing 'id'", number)
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        return Rejection(display, "'id' must be a string or an integer", number)
     if not isinstance(body, str) or not body.strip():
         return Rejection(display, "missing or empty 'text'", number)
     fields = {}
@@ -246,8 +333,13 @@ def _from_json_line(line: bytes, number: int, display: str) -> Item:
         if value is not None and not isinstance(value, str):
             return Rejection(display, f"'{key}' must be a string", number)
         fields[key] = value.strip() if isinstance(value, str) and value.strip() else None
+    # JSON escapes (\u0000, \ud800) can smuggle in NUL and lone surrogates
+    fields = {k: safe_text(v) if v else v for k, v in fields.items()}
+    doc_id, body = safe_text(str(doc_id)), safe_text(body)
+    if not body.strip():
+        return Rejection(display, "missing or empty 'text'", number)
     return RawDocument(
-        id=str(doc_id),
+        id=doc_id,
         path=display,
         format="jsonl",
         raw=text.rstrip("\n"),
