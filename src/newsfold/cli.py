@@ -302,6 +302,37 @@ def rejected(db: str) -> None:
     )
 
 
+@cli.command()
+@db_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default is reachable from this machine only.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@user_errors
+def serve(db: str, host: str, port: int) -> None:
+    """Browse the store in a web browser, with a JSON API under /api/.
+
+    Events with filters and full-text search, event pages (summary, articles by
+    origin, facts with corroboration, an outlet timeline), storyline charts and
+    articles with their facts highlighted. Read-only; Ctrl-C stops it.
+    """
+    from newsfold.web import serve as run_server
+
+    try:
+        run_server(db, host, port)
+    except OSError as exc:
+        raise NewsfoldError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
 def main() -> None:
     cli(prog_name="newsfold")
 

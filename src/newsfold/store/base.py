@@ -117,8 +117,20 @@ class Store(abc.ABC):
         offset: int = 0,
         storyline: str | None = None,
         order: str = "recent",
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        language: str | None = None,
+        outlet: str | None = None,
+        entity: str | None = None,
+        query: str | None = None,
     ) -> list[dict[str, Any]]:
-        """id, title, first_date, last_date, articles, outlets, languages, storyline."""
+        """id, title, first_date, last_date, articles, outlets, languages, storyline.
+
+        Optional filters (all must hold): the event's dates overlap ``date_from`` ..
+        ``date_to`` (ISO dates; undated events drop out), it has an article in
+        ``language`` or from ``outlet``, one of its articles' facts names ``entity``
+        (case-insensitive), or one of its articles matches the search ``query``."""
 
     @abc.abstractmethod
     def get_event(self, event_id: str) -> dict[str, Any]:
@@ -158,3 +170,49 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def event_log(self, subject: str | None = None) -> list[dict[str, Any]]: ...
+
+    # ---- reads for the web interface -------------------------------------
+    @abc.abstractmethod
+    def count_events(
+        self,
+        storyline: str | None = None,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        language: str | None = None,
+        outlet: str | None = None,
+        entity: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many events :meth:`list_events` would list with the same filters."""
+
+    @abc.abstractmethod
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Articles matching a full-text ``query`` over titles, texts and facts, best first.
+
+        ``query`` is plain words (all must occur), ``"a phrase"`` or ``prefix*``; it is
+        never a syntax error. Rows: id, title, event, storyline, published, source,
+        language, duplicate_of, and ``snippet``: a list of ``{"text", "match"}`` pieces."""
+
+    @abc.abstractmethod
+    def count_search(self, query: str) -> int:
+        """How many articles :meth:`search` finds for ``query``."""
+
+    @abc.abstractmethod
+    def get_storyline(self, storyline_id: str) -> dict[str, Any]:
+        """As a row of :meth:`list_storylines`; raises NotFoundError."""
+
+    @abc.abstractmethod
+    def article_facets(self) -> dict[str, list[dict[str, Any]]]:
+        """``{"outlets": [{"name", "articles"}], "languages": [{"name", "articles"}]}``,
+        most articles first."""
+
+    @abc.abstractmethod
+    def entities(self, limit: int = 100, event: str | None = None) -> list[dict[str, Any]]:
+        """Entity names found by fact extraction (in one event, or everywhere), most
+        articles first: name, label, articles, events."""
+
+    @abc.abstractmethod
+    def event_origin_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
+        """Independent origins per event (from its corroboration record), for the
+        events that have one."""

@@ -143,3 +143,88 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+# The searchable words a facts record adds to its article's text: canonical names,
+# what numbers count (thing, subject) and who is quoted.
+_FACTS_WORDS = (
+    "SELECT COALESCE(group_concat(DISTINCT j.value), '') FROM json_tree("
+    "CASE WHEN json_valid({data}) THEN {data} ELSE '{{}}' END) AS j "
+    "WHERE j.type = 'text' AND j.key IN ('canonical', 'thing', 'subject', 'speaker')"
+)
+# The distinct entity names (canonical, else as written) of the facts records of ``{src}``.
+_FACT_ENTITIES = (
+    "INSERT INTO fact_entities (article, entity, label) "
+    "SELECT DISTINCT {article}, trim(COALESCE(NULLIF(json_extract(j.value, '$.canonical'), ''), "
+    "json_extract(j.value, '$.text'))) AS name, json_extract(j.value, '$.label') "
+    "FROM {src}json_each(CASE WHEN json_valid({data}) THEN {data} ELSE '{{}}' END, "
+    "'$.entities') AS j WHERE j.type = 'object' AND name IS NOT NULL AND name != ''"
+)
+
+
+@migration
+def m002_search(conn: sqlite3.Connection) -> None:
+    """Full-text search over articles and their facts (FTS5), and an entity index.
+
+    ``article_search`` holds one row per article, its rowid the article's ``seq``:
+    title, cleaned text and the searchable words of its facts. ``fact_entities``
+    lists the entity names of each article's facts. Triggers keep both current as
+    articles and facts are written, so the pipeline needs no change.
+    """
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: all of this migration lands, or none of it
+    conn.execute(
+        "CREATE VIRTUAL TABLE article_search USING fts5("
+        "article UNINDEXED, title, text, facts, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE TABLE fact_entities ("
+        "article TEXT NOT NULL, entity TEXT NOT NULL COLLATE NOCASE, label TEXT)"
+    )
+    conn.execute("CREATE INDEX fact_entities_entity ON fact_entities(entity)")
+    conn.execute("CREATE INDEX fact_entities_article ON fact_entities(article)")
+    facts_of_new = (
+        "COALESCE((SELECT (" + _FACTS_WORDS.format(data="f.data") + ") FROM facts AS f "
+        "WHERE f.article = new.id), '')"
+    )
+    insert_row = (
+        "INSERT INTO article_search (rowid, article, title, text, facts) "
+        f"VALUES (new.seq, new.id, new.title, new.text, {facts_of_new});"
+    )
+    conn.execute(
+        f"CREATE TRIGGER article_search_ai AFTER INSERT ON articles BEGIN {insert_row} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER article_search_au AFTER UPDATE OF id, seq, title, text ON articles BEGIN "
+        f"DELETE FROM article_search WHERE rowid = old.seq; {insert_row} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER article_search_ad AFTER DELETE ON articles BEGIN "
+        "DELETE FROM article_search WHERE rowid = old.seq; END"
+    )
+    set_facts = (
+        "UPDATE article_search SET facts = (" + _FACTS_WORDS.format(data="new.data") + ") "
+        "WHERE rowid = (SELECT seq FROM articles WHERE id = new.article);"
+    )
+    new_entities = _FACT_ENTITIES.format(article="new.article", src="", data="new.data") + ";"
+    conn.execute(
+        f"CREATE TRIGGER facts_search_ai AFTER INSERT ON facts BEGIN {set_facts} {new_entities} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER facts_search_au AFTER UPDATE ON facts BEGIN "
+        f"DELETE FROM fact_entities WHERE article = old.article; {set_facts} {new_entities} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER facts_search_ad AFTER DELETE ON facts BEGIN "
+        "DELETE FROM fact_entities WHERE article = old.article; "
+        "UPDATE article_search SET facts = '' "
+        "WHERE rowid = (SELECT seq FROM articles WHERE id = old.article); END"
+    )
+    # Rows written before this migration.
+    conn.execute(
+        "INSERT INTO article_search (rowid, article, title, text, facts) "
+        "SELECT a.seq, a.id, a.title, a.text, COALESCE((SELECT ("
+        + _FACTS_WORDS.format(data="f.data")
+        + ") FROM facts AS f WHERE f.article = a.id), '') FROM articles AS a"
+    )
+    conn.execute(_FACT_ENTITIES.format(article="f.article", src="facts AS f, ", data="f.data"))

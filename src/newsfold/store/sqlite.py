@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -342,6 +344,13 @@ class SQLiteStore(Store):
         offset: int = 0,
         storyline: str | None = None,
         order: str = "recent",
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        language: str | None = None,
+        outlet: str | None = None,
+        entity: str | None = None,
+        query: str | None = None,
     ) -> list[dict[str, Any]]:
         orders = {
             "recent": "COALESCE(last_date, '') DESC, articles DESC, id",
@@ -350,11 +359,10 @@ class SQLiteStore(Store):
         }
         if order not in orders:
             raise ValueError(f"unknown order {order!r}")
-        sql = "SELECT * FROM events"
-        params: list[Any] = []
-        if storyline:
-            sql += " WHERE storyline = ?"
-            params.append(storyline)
+        where, params = self._event_filters(
+            storyline, date_from, date_to, language, outlet, entity, query
+        )
+        sql = "SELECT * FROM events" + where
         sql += f" ORDER BY {orders[order]}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -437,3 +445,210 @@ class SQLiteStore(Store):
             sql += " WHERE subject = ? OR other = ?"
             params = (subject, subject)
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
+
+    # ---- reads for the web interface -------------------------------------
+    @classmethod
+    def open_read_only(cls, path: str | Path, timeout: float = 10.0) -> SQLiteStore:
+        """Open an existing store file for reading only (no migrations, no writes).
+
+        Raises StoreError when the file is missing or its schema is not current
+        (open it once read-write, e.g. with any ``newsfold`` command, to upgrade)."""
+        from newsfold.store.migrations import MIGRATIONS
+
+        self = cls.__new__(cls)
+        self.path = str(path)
+        self._in_batch = False
+        if not Path(self.path).is_file():
+            raise StoreError(f"no store at {self.path}; create it with `newsfold run`")
+        uri = "file:" + urllib.parse.quote(str(Path(self.path).resolve())) + "?mode=ro"
+        try:
+            self.conn = sqlite3.connect(
+                uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA query_only = ON")
+            done = {row[0] for row in self.conn.execute("SELECT name FROM _migrations")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        missing = [fn.__name__ for fn in MIGRATIONS if fn.__name__ not in done]
+        if missing:
+            self.conn.close()
+            raise StoreError(
+                f"the store {self.path} needs an upgrade ({', '.join(missing)}); "
+                "open it once without read-only"
+            )
+        return self
+
+    def _event_filters(
+        self,
+        storyline: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        language: str | None,
+        outlet: str | None,
+        entity: str | None,
+        query: str | None,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if storyline:
+            clauses.append("storyline = ?")
+            params.append(storyline)
+        if date_from:
+            clauses.append("COALESCE(last_date, first_date) >= ?")
+            params.append(date_from)
+        if date_to:
+            clauses.append("first_date <= ?")
+            params.append(date_to)
+        if language:
+            clauses.append("(',' || COALESCE(languages, '') || ',') LIKE ?")
+            params.append("%," + language.replace("%", "").replace("_", "") + ",%")
+        if outlet:
+            clauses.append("id IN (SELECT event FROM articles WHERE source = ?)")
+            params.append(outlet)
+        if entity:
+            clauses.append(
+                "id IN (SELECT a.event FROM fact_entities AS fe "
+                "JOIN articles AS a ON a.id = fe.article WHERE fe.entity = ?)"
+            )
+            params.append(entity.strip())
+        if query is not None:
+            clauses.append(
+                "id IN (SELECT a.event FROM article_search AS s "
+                "JOIN articles AS a ON a.seq = s.rowid WHERE article_search MATCH ?)"
+            )
+            params.append(fts_query(query))
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def count_events(
+        self,
+        storyline: str | None = None,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        language: str | None = None,
+        outlet: str | None = None,
+        entity: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        where, params = self._event_filters(
+            storyline, date_from, date_to, language, outlet, entity, query
+        )
+        return int(self.conn.execute("SELECT COUNT(*) FROM events" + where, params).fetchone()[0])
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, a.event, e.storyline AS storyline, a.published, a.source, "
+            "a.language, a.duplicate_of, "
+            "snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet, "
+            "snippet(article_search, 3, char(2), char(3), '…', 12) AS facts_snippet "
+            "FROM article_search AS s JOIN articles AS a ON a.seq = s.rowid "
+            "LEFT JOIN events AS e ON e.id = a.event "
+            "WHERE article_search MATCH ? "
+            "ORDER BY bm25(article_search, 0.0, 8.0, 1.0, 2.0), a.seq LIMIT ? OFFSET ?",
+            (fts_query(query), limit, offset),
+        )
+        out = []
+        for row in rows:
+            item = dict(row)
+            snippet, facts = item.pop("snippet") or "", item.pop("facts_snippet") or ""
+            if "\x02" not in snippet and "\x02" in facts:  # matched in the facts only
+                item["snippet"] = [{"text": "facts: ", "match": False}, *_snippet_pieces(facts)]
+            else:
+                item["snippet"] = _snippet_pieces(snippet)
+            out.append(item)
+        return out
+
+    def count_search(self, query: str) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(*) FROM article_search WHERE article_search MATCH ?",
+                (fts_query(query),),
+            ).fetchone()[0]
+        )
+
+    def get_storyline(self, storyline_id: str) -> dict[str, Any]:
+        row = self.conn.execute(
+            "SELECT id, title, first_date, last_date, events FROM storylines WHERE id = ?",
+            (storyline_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no storyline {storyline_id!r} in the store")
+        return dict(row)
+
+    def article_facets(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for key, column in (("outlets", "source"), ("languages", "language")):
+            rows = self.conn.execute(
+                f"SELECT {column} AS name, COUNT(*) AS articles FROM articles "
+                f"WHERE {column} IS NOT NULL AND {column} != '' "
+                f"GROUP BY {column} ORDER BY articles DESC, {column}"
+            )
+            out[key] = [dict(r) for r in rows]
+        return out
+
+    def entities(self, limit: int = 100, event: str | None = None) -> list[dict[str, Any]]:
+        where, params = (" WHERE a.event = ?", [event]) if event else ("", [])
+        join = "FROM fact_entities AS fe JOIN articles AS a ON a.id = fe.article" + where
+        rows = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT fe.entity AS name, COUNT(DISTINCT fe.article) AS articles, "
+                f"COUNT(DISTINCT a.event) AS events {join} "
+                "GROUP BY fe.entity ORDER BY articles DESC, events DESC, name LIMIT ?",
+                [*params, limit],
+            )
+        ]
+        # the label most mentions of the name carry (NER may disagree between articles)
+        labels: dict[str, tuple[int, str]] = {}
+        for name, label, count in self.conn.execute(
+            f"SELECT fe.entity, fe.label, COUNT(*) {join} GROUP BY fe.entity, fe.label", params
+        ):
+            key = name.casefold()
+            if label and (key not in labels or count > labels[key][0]):
+                labels[key] = (count, label)
+        for row in rows:
+            row["label"] = labels.get(row["name"].casefold(), (0, None))[1]
+        return rows
+
+    def event_origin_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(event_ids)
+        out: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT c.event, COUNT(DISTINCT j.value) FROM corroboration AS c, "
+                "json_each(CASE WHEN json_valid(c.data) THEN c.data ELSE '{}' END, '$.origins') "
+                f"AS j WHERE c.event IN ({marks}) GROUP BY c.event",
+                chunk,
+            ):
+                out[row[0]] = int(row[1])
+        return out
+
+
+def fts_query(text: str) -> str:
+    """A user's search words as a safe FTS5 query: every word must occur.
+
+    ``"two words"`` stays a phrase and ``word*`` a prefix; all other FTS5 syntax
+    (operators, columns, parentheses) is read as plain words, so no input is an error.
+    A query with no words matches nothing."""
+    parts: list[str] = []
+    for phrase, word, star in re.findall(r'"([^"]*)"|(\w+)(\*?)', text or ""):
+        if phrase:
+            words = re.findall(r"\w+", phrase)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+        elif word:
+            parts.append(f'"{word}"' + ("*" if star else ""))
+    # A term no text can hold: no words, no matches (instead of a syntax error).
+    return " ".join(parts) if parts else '"\u0001"'
+
+
+def _snippet_pieces(snippet: str) -> list[dict[str, Any]]:
+    """FTS5 snippet text with char(2)/char(3) around matches -> [{"text", "match"}]."""
+    pieces: list[dict[str, Any]] = []
+    for i, part in enumerate(re.split("[\x02\x03]", snippet)):
+        if part:
+            pieces.append({"text": part, "match": i % 2 == 1})
+    return pieces
