@@ -1,0 +1,483 @@
+"""Corroboration: which articles of an event share an origin, and which
+quantity claims stand on several independent origins.
+
+Origins. Two articles descend from one source when any of these holds
+(strongest first; the reason is kept per article):
+1. near-verbatim copy: ``duplicate_of`` links them, or word 5-gram Jaccard
+   >= 0.5, or one contains >= 70% of the other's 5-grams;
+2. a shared quotation: >= 8 words in a row of a direct quote of one article
+   appear in the other (quote marks, case and punctuation ignored). Seeds
+   000/001/002 are three rewrites of one AP story: 5-gram Jaccard only
+   0.04-0.09, but they share Stoltenberg's quotes;
+3. the same wire attribution (when the two also share >= 8% of their content
+   words, so two AFP stories on different topics stay apart): "(AP)", "as per
+   the Associated Press",
+   "Reuters reported", "according to AFP", AP-style credit lines ("Fraser
+   reported from Ankara", "... contributed to this report"), Reuters-style
+   ("Reporting by ...; Editing by ..."), or an outlet quoting its sources
+   ("Daily Sabah, grounding its info from various sources");
+4. a shared passage: >= 14 words in a row anywhere in both texts;
+5. paraphrase alignment: >= 50% of the sentences of one article (at least 3)
+   have a close sentence in the other (content-word Dice >= 0.5, or cosine
+   >= 0.8 between the given sentence vectors). When either article shows
+   machine-translation damage (an auto-translation notice) the thresholds
+   drop to 30% and Dice 0.35, since back-translation rewrites words.
+Short common phrases ("said on Thursday") never link. Links are merged with
+union-find; the origin id is the id of the earliest article (published, then
+id) of the group.
+
+Claims. Quantities with a counted thing are grouped per event by
+``thing_key``; a claim joins a group when owners and places do not
+contradict (unknown is compatible with anything) and its value is within 25%
+of the group's first value. A group flags a conflict when its values are
+incompatible (intervals: facts +-1%, approximate +-10%, "up to" = [0, v],
+"more than" = [v, inf)), or when one value is stated as a forecast in some
+articles and as a fact in others (approximate and bound count as fact-like).
+Negated quantities are not claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from newsfold.facts.model import ArticleFacts, Quantity
+from newsfold.facts.text import norm_words, sentence_spans, words
+from newsfold.facts.things import thing_key
+from newsfold.models import Article
+
+QUOTE_RUN = 8
+PASSAGE_RUN = 14
+JACCARD_COPY = 0.5
+CONTAIN_COPY = 0.7
+ALIGN_FRACTION, ALIGN_DICE, ALIGN_COSINE = 0.5, 0.5, 0.8
+MT_FRACTION, MT_DICE = 0.3, 0.35
+CLOSE = 0.25
+TOPICAL = 0.08  # content-word Jaccard below which wire credits and paraphrase do not count
+
+_AGENCIES = {
+    "AP": r"Associated Press|AP", "Reuters": r"Reuters", "AFP": r"Agence France[- ]Presse|AFP",
+    "dpa": r"dpa|Deutsche Presse-Agentur", "Xinhua": r"Xinhua", "TASS": r"TASS",
+    "Interfax": r"Interfax", "RIA Novosti": r"RIA Novosti|RIA", "Anadolu": r"Anadolu(?: Agency)?",
+    "PTI": r"PTI|Press Trust of India", "ANI": r"ANI", "UPI": r"UPI", "EFE": r"EFE",
+    "ANSA": r"ANSA", "Kyodo": r"Kyodo", "Yonhap": r"Yonhap", "IANS": r"IANS",
+    "Bloomberg": r"Bloomberg",
+}  # fmt: skip
+_WIRE: list[tuple[str, re.Pattern[str]]] = []
+for _name, _alt in _AGENCIES.items():
+    _WIRE.append((_name, re.compile(
+        rf"\((?:{_alt})\)|\b(?:according to|as per|citing|cited by|via|reported by|quoted by|told)"
+        rf" (?:the )?(?:{_alt})\b|\b(?:{_alt})(?: news)?(?: agency)? (?:reported|reports|said|says"
+        rf"|contributed|wrote|quoted)\b|\b(?:{_alt})\s*[-—–]\s*[A-Z]|^(?:{_alt})$",
+        re.M,
+    )))  # fmt: skip
+_CREDITS = [
+    (
+        "AP",
+        re.compile(
+            r"(?:^|(?<=[.!?] ))[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)* reported from [A-Z][\w-]+"
+            r"|contributed to this report",
+            re.M,
+        ),
+    ),
+    (
+        "Reuters",
+        re.compile(r"Reporting by [^;\n]+;\s*(?:[Aa]dditional reporting|[Ee]diting|[Ww]riting) by"),
+    ),
+]
+_OUTLET_SOURCES = re.compile(
+    r"\b((?:[A-Z][\w’'-]+ ){0,3}[A-Z][\w’'-]+), (?:grounding|basing|sourcing|drawing) its "
+    r"(?:info|information|report|reporting|news) (?:from|on)"
+)
+_MT = re.compile(
+    r"translat\w* (?:it |this )?(?:through|by|using|with|via) (?:programmatic|automatic|machine)"
+    r"|machine[- ]translat|automatically translated|programmatic technology"
+    r"|translated automatically",
+    re.I,
+)
+_STOP = words(
+    "the a an and or but of to in on at for with by from as is are was were be been has "
+    "have had it its this that these those he she they we i you his her their our not no "
+    "said says will would could also than then there which who what when where while "
+    "after before over into about more most some any all can may might"
+)
+
+
+@dataclass(slots=True)
+class ClaimGroup:
+    event: str
+    thing: str
+    subject: str | None
+    values: list[float]
+    modalities: list[str]
+    articles: list[str]
+    origins: int
+    first: str | None
+    conflict: str | None
+    members: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Corroboration:
+    event: str
+    origins: dict[str, str]  # article id -> origin id (earliest article of the origin)
+    origin_reasons: dict[str, str]  # article id -> why it is linked to its origin
+    claims: list[ClaimGroup]
+
+
+def _order_key(a: Article) -> tuple[dt.date, str]:
+    return (a.published or dt.date.max, a.id)
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _longest_run(a: list[str], b: list[str], seed: tuple[str, ...]) -> str:
+    n = len(seed)
+    i = next(k for k in range(len(a) - n + 1) if tuple(a[k : k + n]) == seed)
+    j = next(k for k in range(len(b) - n + 1) if tuple(b[k : k + n]) == seed)
+    while i > 0 and j > 0 and a[i - 1] == b[j - 1]:
+        i, j = i - 1, j - 1
+    length = n
+    while i + length < len(a) and j + length < len(b) and a[i + length] == b[j + length]:
+        length += 1
+    run = a[i : i + length]
+    return " ".join(run if len(run) <= 14 else [*run[:14], "..."])
+
+
+def wire_sources(text: str) -> set[str]:
+    """Wire services and outlets an article credits as its source."""
+    found = {name for name, pat in _WIRE if pat.search(text)}
+    found |= {name for name, pat in _CREDITS if pat.search(text)}
+    found |= {m.group(1).strip() for m in _OUTLET_SOURCES.finditer(text)}
+    return found
+
+
+MAX_ALIGN_SENTENCES = 200
+
+
+def _content_sets(text: str) -> list[frozenset[str]]:
+    out = []
+    for s, e in sentence_spans(text)[:MAX_ALIGN_SENTENCES]:
+        ws = frozenset(w for w in norm_words(text[s:e]) if w not in _STOP and len(w) > 2)
+        if len(ws) >= 4:
+            out.append(ws)
+    return out
+
+
+@dataclass(slots=True)
+class _Sentences:
+    """Content-word sets of an article's sentences as a sparse 0/1 matrix."""
+
+    matrix: sparse.csr_matrix
+    sizes: np.ndarray
+    bag: frozenset[str]
+
+
+def _sentence_matrices(sets: Mapping[str, list[frozenset[str]]]) -> dict[str, _Sentences]:
+    vocab: dict[str, int] = {}
+    out = {}
+    for key, rows in sets.items():
+        cols = [[vocab.setdefault(w, len(vocab)) for w in row] for row in rows]
+        indptr = np.cumsum([0, *(len(c) for c in cols)])
+        data = np.ones(int(indptr[-1]), dtype=np.float32)
+        idx = np.fromiter((c for row in cols for c in row), dtype=np.int64, count=int(indptr[-1]))
+        out[key] = _Sentences(
+            sparse.csr_matrix((data, idx, indptr), shape=(len(rows), 0)),
+            np.array([len(r) for r in rows], dtype=np.float32),
+            frozenset().union(*rows) if rows else frozenset(),
+        )
+    for v in out.values():
+        v.matrix.resize((v.matrix.shape[0], len(vocab)))
+    return out
+
+
+def _align_words(a: _Sentences, b: _Sentences, dice: float) -> tuple[float, int]:
+    """(share of sentences of one article with a close sentence in the other, count)."""
+    if not a.matrix.shape[0] or not b.matrix.shape[0]:
+        return 0.0, 0
+    inter = (a.matrix @ b.matrix.T).toarray()
+    d = 2 * inter / (a.sizes[:, None] + b.sizes[None, :])
+    ma = int((d.max(axis=1) >= dice).sum())
+    mb = int((d.max(axis=0) >= dice).sum())
+    return max(ma / len(a.sizes), mb / len(b.sizes)), max(ma, mb)
+
+
+def _align_vectors(va: np.ndarray, vb: np.ndarray) -> tuple[float, int]:
+    if va.ndim != 2 or vb.ndim != 2 or not len(va) or not len(vb) or va.shape[1] != vb.shape[1]:
+        return 0.0, 0
+    na = va / np.maximum(np.linalg.norm(va, axis=1, keepdims=True), 1e-12)
+    nb = vb / np.maximum(np.linalg.norm(vb, axis=1, keepdims=True), 1e-12)
+    sim = na @ nb.T
+    ma = int((sim.max(axis=1) >= ALIGN_COSINE).sum())
+    mb = int((sim.max(axis=0) >= ALIGN_COSINE).sum())
+    return max(ma / len(va), mb / len(vb)), max(ma, mb)
+
+
+class _UnionFind:
+    def __init__(self, items: Sequence[str]) -> None:
+        self.parent = {x: x for x in items}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _links(
+    arts: Sequence[Article],
+    facts: Mapping[str, ArticleFacts],
+    vectors: Mapping[str, np.ndarray] | None,
+) -> list[tuple[str, str, int, str]]:
+    """(a, b, strength rank, reason) for every linked pair."""
+    words = {a.id: norm_words(a.text) for a in arts}
+    g5 = {k: _ngrams(w, 5) for k, w in words.items()}
+    gq = {k: _ngrams(w, QUOTE_RUN) for k, w in words.items()}
+    gp = {k: _ngrams(w, PASSAGE_RUN) for k, w in words.items()}
+    quotes = {
+        a.id: [norm_words(q.text) for q in facts[a.id].quotes if q.kind == "direct"]
+        if a.id in facts else []
+        for a in arts
+    }  # fmt: skip
+    wires = {a.id: wire_sources(a.text) for a in arts}
+    mt = {a.id: bool(_MT.search(a.text)) for a in arts}
+    sents = _sentence_matrices({a.id: _content_sets(a.text) for a in arts})
+    bag = {k: v.bag for k, v in sents.items()}
+    ids = {a.id for a in arts}
+    out: list[tuple[str, str, int, str]] = []
+    for i, a in enumerate(arts):
+        for b in arts[i + 1 :]:
+            x, y = a.id, b.id
+            if (
+                a.duplicate_of == y
+                or b.duplicate_of == x
+                or (a.duplicate_of and a.duplicate_of == b.duplicate_of and a.duplicate_of in ids)
+            ):
+                out.append((x, y, 0, "near-verbatim copy"))
+                continue
+            inter = len(g5[x] & g5[y])
+            if inter and (
+                inter / len(g5[x] | g5[y]) >= JACCARD_COPY
+                or inter / max(1, min(len(g5[x]), len(g5[y]))) >= CONTAIN_COPY
+            ):
+                out.append((x, y, 0, "near-verbatim copy"))
+                continue
+            shared = None
+            for p, other in ((x, y), (y, x)):
+                for qw in quotes[p]:
+                    hit = _ngrams(qw, QUOTE_RUN) & gq[other]
+                    if hit:
+                        shared = _longest_run(qw, words[other], min(hit))
+                        break
+                if shared:
+                    break
+            if shared:
+                out.append((x, y, 1, f"shares quotation: '{shared}'"))
+                continue
+            hit = gp[x] & gp[y]
+            if hit:
+                out.append(
+                    (x, y, 3, f"shares passage: '{_longest_run(words[x], words[y], min(hit))}'")
+                )
+                continue
+            if not bag[x] or not bag[y] or len(bag[x] & bag[y]) / len(bag[x] | bag[y]) < TOPICAL:
+                continue  # the weaker signals need the same topic
+            common = sorted(wires[x] & wires[y])
+            if common:
+                out.append((x, y, 2, f"same wire attribution ({', '.join(common)})"))
+                continue
+            damaged = mt[x] or mt[y]
+            frac, n = _align_words(sents[x], sents[y], MT_DICE if damaged else ALIGN_DICE)
+            if vectors is not None and x in vectors and y in vectors:
+                vf, vn = _align_vectors(np.asarray(vectors[x]), np.asarray(vectors[y]))
+                if vf > frac:
+                    frac, n = vf, vn
+            if n >= 3 and frac >= (MT_FRACTION if damaged else ALIGN_FRACTION):
+                note = " (machine-translated)" if damaged else ""
+                out.append((x, y, 4, f"paraphrase alignment {frac:.2f}{note}"))
+    return out
+
+
+def find_origins(
+    arts: Sequence[Article],
+    facts: Mapping[str, ArticleFacts],
+    vectors: Mapping[str, np.ndarray] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(article id -> origin id, article id -> reason)."""
+    arts = sorted(arts, key=_order_key)
+    order = {a.id: k for k, a in enumerate(arts)}
+    links = _links(arts, facts, vectors)
+    uf = _UnionFind([a.id for a in arts])
+    for x, y, _, _ in links:
+        uf.union(x, y)
+    groups: dict[str, list[str]] = {}
+    for a in arts:
+        groups.setdefault(uf.find(a.id), []).append(a.id)
+    origins: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    adj: dict[str, list[tuple[int, str, str]]] = {}
+    for x, y, rank, why in links:
+        adj.setdefault(x, []).append((rank, y, why))
+        adj.setdefault(y, []).append((rank, x, why))
+    for members in groups.values():
+        root = min(members, key=lambda k: order[k])
+        for m in members:
+            origins[m] = root
+        if len(members) == 1:
+            reasons[root] = "independent"
+            continue
+        reasons[root] = "earliest article of its origin"
+        # strongest links first (a Prim-like walk from the root)
+        seen = {root}
+        frontier = sorted(adj.get(root, []))
+        while frontier:
+            rank, node, why = frontier.pop(0)
+            if node in seen:
+                continue
+            seen.add(node)
+            reasons[node] = why
+            frontier = sorted(frontier + adj.get(node, []))
+    return origins, reasons
+
+
+def _point(q: Quantity) -> float:
+    return (q.value + q.value_max) / 2 if q.value_max is not None else q.value
+
+
+def _interval(q: Quantity) -> tuple[float, float]:
+    lo, hi = q.value, q.value_max if q.value_max is not None else q.value
+    if q.modality == "bound" and q.bound == "upper":
+        return (min(0.0, lo), hi * 1.01)
+    if q.modality == "bound" and q.bound == "lower":
+        return (lo * 0.99, float("inf"))
+    tol = 0.10 if q.modality == "approximate" else 0.01
+    return (lo * (1 - tol), hi * (1 + tol))
+
+
+def _distance(a: float, b: float) -> float:
+    m = max(abs(a), abs(b))
+    return 0.0 if m == 0 else abs(a - b) / m
+
+
+def fmt_value(v: float) -> str:
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.6g}"
+
+
+def _owner(q: Quantity) -> str | None:
+    return q.subject if q.subject != q.place else None
+
+
+def _compatible(x: str | None, y: str | None) -> bool:
+    return x is None or y is None or x == y
+
+
+@dataclass(slots=True)
+class _Group:
+    key: str
+    anchor: float
+    owner: str | None
+    place: str | None
+    items: list[tuple[Article, Quantity]] = field(default_factory=list)
+
+
+def _conflict(items: list[tuple[Article, Quantity]]) -> str | None:
+    notes: list[str] = []
+    ivs = [_interval(q) for _, q in items]
+    if max(lo for lo, _ in ivs) > min(hi for _, hi in ivs):
+        pts = sorted({_point(q) for _, q in items})
+        notes.append(f"values differ: {fmt_value(pts[0])} vs {fmt_value(pts[-1])}")
+    fc = list(dict.fromkeys(a.id for a, q in items if q.modality == "forecast"))
+    fa = list(dict.fromkeys(a.id for a, q in items if q.modality != "forecast"))
+    if fc and fa:
+        shown = fmt_value(next(q for _, q in items if q.modality == "forecast").value)
+        notes.append(f"{shown} stated as forecast ({', '.join(fc)}) and as fact ({', '.join(fa)})")
+    return "; ".join(notes) or None
+
+
+def group_claims(
+    event: str,
+    arts: Sequence[Article],
+    facts: Mapping[str, ArticleFacts],
+    origins: Mapping[str, str],
+) -> list[ClaimGroup]:
+    arts = sorted(arts, key=_order_key)
+    groups: list[_Group] = []
+    for a in arts:
+        f = facts.get(a.id)
+        for q in f.quantities if f else []:
+            key = thing_key(q.thing)
+            if not key or q.negated:
+                continue
+            own, place, pt = _owner(q), q.place, _point(q)
+            cands = [
+                g for g in groups
+                if g.key == key and _compatible(g.owner, own) and _compatible(g.place, place)
+                and _distance(g.anchor, pt) <= CLOSE
+            ]  # fmt: skip
+            if cands:
+                g = min(cands, key=lambda g: (_distance(g.anchor, pt), g.owner is None))
+                g.owner, g.place = g.owner or own, g.place or place
+            else:
+                g = _Group(key, pt, own, place)
+                groups.append(g)
+            g.items.append((a, q))
+    out: list[ClaimGroup] = []
+    for g in groups:
+        ids = list(dict.fromkeys(a.id for a, _ in g.items))
+        things = [q.thing for _, q in g.items]
+        out.append(
+            ClaimGroup(
+                event=event,
+                thing=max(set(things), key=lambda t: (things.count(t), -len(t), t)),
+                subject=g.owner or g.place,
+                values=[q.value for _, q in g.items],
+                modalities=[q.modality for _, q in g.items],
+                articles=ids,
+                origins=len({origins.get(i, i) for i in ids}),
+                first=ids[0] if ids else None,
+                conflict=_conflict(g.items),
+                members=[
+                    {
+                        "article": a.id,
+                        "value": q.value,
+                        "value_max": q.value_max,
+                        "modality": q.modality,
+                        "bound": q.bound,
+                        "surface": q.surface,
+                        "start": q.start,
+                        "end": q.end,
+                    }
+                    for a, q in g.items
+                ],
+            )
+        )
+    out.sort(key=lambda c: (-len(c.articles), -c.origins, c.thing, c.values[0]))
+    return out
+
+
+def corroborate(
+    event: str,
+    articles: Sequence[Article],
+    facts: Mapping[str, ArticleFacts],
+    vectors: Mapping[str, np.ndarray] | None = None,
+) -> Corroboration:
+    """Origins and claim groups for the articles of one event.
+
+    ``vectors``: optional article id -> array of sentence vectors (one row a
+    sentence, any sentence split) used for paraphrase alignment."""
+    origins, reasons = find_origins(articles, facts, vectors)
+    claims = group_claims(event, articles, facts, origins)
+    return Corroboration(event=event, origins=origins, origin_reasons=reasons, claims=claims)

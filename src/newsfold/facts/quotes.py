@@ -1,0 +1,335 @@
+"""Quotations: direct quotes between quote marks and reported speech.
+
+Quote marks: straight or curly double quotes (mixed pairs such as a straight
+opening and a curly closing mark are accepted), « », „ “, and curly single
+quotes ‘ ’ (an apostrophe between letters never closes a quote). Quotes are
+paired inside a paragraph; a quote left open at the end of a paragraph runs
+to the paragraph end. Quotes under three words ("scare quotes") are kept
+only when attributed.
+
+Speaker: the attribution right after the quote ('"...," Stoltenberg said',
+'"...", NATO General Secretary Jens Stoltenberg told reporters', '"...,"
+argued Revenko') or before it ('Lukashenko said the goal was "..."'); the
+nearest PERSON (else ORG, else place) of the attribution is the speaker.
+"he"/"she" is the last person named before the quote; a description such as
+"the NATO chief" is the last person whose title mentions NATO. An
+unattributed quote in the same paragraph as an attributed one has the same
+speaker.
+
+Reported speech: "<speaker> said/told reporters that/claimed ... <clause>"
+without quote marks, and "<clause>, according to <speaker>". The quote text
+is the reported clause.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from newsfold.facts.entities import clean_name
+from newsfold.facts.model import Entity, Quote
+from newsfold.facts.text import sentence_spans, words
+
+VERBS = (
+    r"said|says|say|told|tells|added|adds|remarked|argued|argues|tweeted|wrote|writes|claimed"
+    r"|claims|stated|states|noted|notes|explained|insisted|warned|asked|replied|responded"
+    r"|declared|announced|announces|reported|reports|continued|posted|stressed|reiterated|urged"
+    r"|confirmed|admitted|acknowledged|maintained|maintains|assured|assures|concluded"
+    r"|commented|predicted|recalled|emphasi[sz]ed|called|repeated|hailed"
+)
+_VERB_RE = re.compile(rf"\b(?:{VERBS})\b")
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_ROLE = re.compile(
+    r"\b(?:chief|head|leader|president|minister|secretary|spokes(?:man|woman|person)|official"
+    r"|general|commander|ambassador|director|envoy|premier|chancellor)\b",
+    re.I,
+)
+_CLAUSE_START = re.compile(
+    r"(?:the|a|an|he|she|it|they|we|i|you|there|this|these|those|his|her|its|their|our|no|some"
+    r"|all|most|many|more|any|every|each|one|both)\b|[A-Z0-9]",
+)
+_ADVERBIAL = re.compile(
+    r"^\s+(?:(?:on|in|at|during|after|before|earlier|later|last|this|late|early|yesterday|today"
+    r"|publicly|previously|also|again)\b[^,;\"“”]{0,40}?(?=,?\s+that\b))"
+)
+_ACCORDING = re.compile(
+    r"^(?P<cl>.{12,}?),?\s+according to (?P<sp>[^,.;]+)[.!?]?$"
+    r"|^According to (?P<sp2>[^,]+),\s*(?P<cl2>.{12,})$"
+)
+
+
+class _Ents:
+    def __init__(self, ents: Sequence[Entity]) -> None:
+        self.ents = sorted(ents, key=lambda e: e.start)
+        self.ends = [e.end for e in self.ents]
+        self.names = {clean_name(e.text): e.canonical for e in self.ents if e.canonical}
+
+    def canonical(self, name: str) -> str:
+        return self.names.get(name, name)
+
+    def within(self, a: int, b: int) -> list[Entity]:
+        return [e for e in self.ents if a <= e.start and e.end <= b]
+
+    def last_person_before(self, pos: int) -> Entity | None:
+        i = bisect.bisect_right(self.ends, pos)
+        for e in reversed(self.ents[:i]):
+            if e.label == "PERSON" and " " in (e.canonical or e.text):
+                return e
+        for e in reversed(self.ents[:i]):
+            if e.label == "PERSON":
+                return e
+        return None
+
+
+def _pair_quotes(text: str) -> list[tuple[int, int]]:
+    """(content start, content end) of every quotation."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n"):
+        base = pos
+        pos += len(para) + 1
+        open_at: int | None = None
+        for m in re.finditer(r"[\"“”„«»]", para):
+            i, ch = m.start(), m.group()
+            prev = para[i - 1] if i else " "
+            nxt = para[i + 1] if i + 1 < len(para) else " "
+            is_open = ch in "“„«" or (
+                ch == '"' and (prev.isspace() or prev in "([—–-:") and not nxt.isspace()
+            )
+            if ch == "“" and open_at is not None and text[base + open_at - 1] == "„":
+                is_open = False  # German „...“
+            if open_at is None:
+                if is_open or (ch == '"' and not nxt.isspace()):
+                    open_at = i + 1
+            elif not is_open or ch == '"':
+                spans.append((base + open_at, base + i))
+                open_at = None
+            else:
+                open_at = i + 1
+        if open_at is not None and len(para[open_at:].split()) >= 8:
+            spans.append((base + open_at, base + len(para.rstrip())))
+        for m in re.finditer(
+            r"(?:(?<=^)|(?<=[\s(—–]))‘(?=\w)(?P<c>[^‘’]*?(?:\w’\w[^‘’]*?)*)’(?!\w)", para
+        ):
+            a, b = base + m.start("c"), base + m.end("c")
+            if not any(x <= a < y for x, y in spans):
+                spans.append((a, b))
+    return sorted(spans)
+
+
+_ORG_WORDS = re.compile(
+    r"\b(?:Ministry|Council|News|Agency|Press|House|Union|Party|Group|Company|Inc|Corp|Bank|Army"
+    r"|Forces?|Office|Department|Committee|Commission|Organi[sz]ation|Association|University"
+    r"|Institute|Times|Post|Service|Government|Parliament|Court|Police|Kremlin|Pentagon|NATO)\b"
+)
+_NAME = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}\b")
+
+
+_NOT_NAME_START = words(
+    "on in at the a an last this that these those but and after before when while "
+    "meanwhile however also speaking according monday tuesday wednesday thursday friday "
+    "saturday sunday january february march april may june july august september october "
+    "november december"
+)
+
+
+def _name_like(s: str) -> bool:
+    s = s.strip()
+    return (
+        bool(_NAME.fullmatch(s))
+        and not _ORG_WORDS.search(s)
+        and not any(w.lower() in _NOT_NAME_START for w in s.split())
+    )
+
+
+def _pronoun_before(text: str, verb_at: int, ents: _Ents) -> tuple[bool, str | None]:
+    """(the word right before the verb is he/she, the person it stands for)."""
+    m = re.search(
+        r"\b(\w+)\s+(?:(?:also|then|later|again|has|had|have|reportedly)\s+)*$",
+        text[max(0, verb_at - 40) : verb_at],
+    )
+    if m and m.group(1).lower() in _PRONOUNS:
+        p = ents.last_person_before(verb_at - len(m.group(0)))
+        return True, (p.canonical or p.text) if p else None
+    return False, None
+
+
+def _resolve(phrase_a: int, phrase_b: int, text: str, ents: _Ents, verb_at: int) -> str | None:
+    """Speaker named in text[phrase_a:phrase_b] (the attribution words)."""
+    inside = ents.within(phrase_a, phrase_b)
+
+    def nearest(cands: list[Entity]) -> str:
+        best = min(cands, key=lambda e: min(abs(e.end - verb_at), abs(e.start - verb_at)))
+        return best.canonical or clean_name(best.text)
+
+    persons = [e for e in inside if e.label == "PERSON"]
+    if persons:
+        return nearest(persons)
+    named = [e for e in inside if e.label == "ORG" and _name_like(e.text)]
+    if named:
+        return nearest(named)
+    phrase = text[phrase_a:phrase_b].strip(" ,.;:")
+    words = phrase.lower().split()
+    if words and words[-1] in _PRONOUNS:
+        p = ents.last_person_before(phrase_a)
+        return (p.canonical or p.text) if p else None
+    if _ROLE.search(phrase):
+        orgs = [w for w in re.findall(r"\b[A-Z][\w.-]+", phrase) if w.lower() != "the"]
+        for e in reversed(ents.ents):
+            if e.end > phrase_a or e.label != "PERSON":
+                continue
+            ctx = text[max(0, e.start - 60) : e.start]
+            if orgs and all(o in ctx for o in orgs):
+                return e.canonical or e.text
+    names = [n for n in _NAME.findall(phrase) if _name_like(n)]
+    if names:
+        return ents.canonical(names[0])
+    for label in ("ORG", "GPE", "NORP", "LOC"):
+        cands = [e for e in inside if e.label == label]
+        if cands:
+            return nearest(cands)
+    caps = re.findall(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*", phrase)
+    caps = [c for c in caps if c.lower() not in ("the", "he", "she", "it", "they", "we", "i")]
+    if caps:
+        return ents.canonical(clean_name(caps[-1]))
+    return None
+
+
+def _after_attribution(text: str, b: int, limit: int, ents: _Ents) -> str | None:
+    window = text[b:limit]
+    cut = re.search(r"[“\"«]|[.!?](?:\s|$)", window[1:] if window[:1] in '"”»’' else window)
+    off = 1 if window[:1] in '"”»’' else 0
+    if cut:
+        window = window[: off + cut.start()]
+    m = re.match(r"^[\"”»’]?\s*[,.:;—–-]?\s*", window)
+    s = m.end() if m else 0
+    v = _VERB_RE.search(window, s)
+    if v is None:
+        return None
+    before = window[s : v.start()]
+    if before.strip() and len(before.split()) <= 12:
+        return _resolve(b + s, b + v.start(), text, ents, b + v.start())
+    if not before.strip():
+        rest = window[v.end() :]
+        w = re.match(r"\s+((?:[\w’'.-]+\s*,?\s*){1,8})", rest)
+        if w:
+            return _resolve(b + v.end(), b + v.end() + w.end(), text, ents, b + v.end())
+    return None
+
+
+def _before_attribution(text: str, a: int, para_start: int, ents: _Ents) -> str | None:
+    lo = max(para_start, a - 160)
+    prefix = text[lo:a]
+    sent_cut = max(
+        (m.end() for m in re.finditer(r"[.!?][\"”’]?\s+(?=[A-Z“\"]|$)", prefix)), default=0
+    )
+    sent_cut = max(sent_cut, max(prefix.rfind("”"), prefix.rfind('"'), prefix.rfind("“")) + 1)
+    prefix = prefix[sent_cut:]
+    lo += sent_cut
+    verbs = list(_VERB_RE.finditer(prefix))
+    if not verbs:
+        return None
+    v = verbs[-1]
+    mid = prefix[v.end() :]
+    if len(mid.split()) > 12 or re.search(r"[\"“”]", mid):
+        return None
+    is_pro, person = _pronoun_before(text, lo + v.start(), ents)
+    if is_pro:
+        return person
+    before = prefix[: v.start()]
+    words_start = lo + max(0, len(before) - len(" ".join(before.split()[-10:])) - 1)
+    clause = max(before.rfind(","), before.rfind(";"))
+    if clause >= 0 and clause > len(before) - 40:
+        # "Speaking about the drills, Lukashenko said" -- keep the clause after the comma,
+        # unless it is an appositive ("Oleg Nikolenko, Ukraine's spokesman, said")
+        tail = before[clause + 1 :]
+        if ents.within(lo + clause + 1, lo + v.start()) or tail.strip().lower() in _PRONOUNS:
+            words_start = lo + clause + 1
+    return _resolve(words_start, lo + v.start(), text, ents, lo + v.start())
+
+
+def _reported(text: str, quotes: list[tuple[int, int]], ents: _Ents) -> list[Quote]:
+    out: list[Quote] = []
+    for s, e in sentence_spans(text):
+        sent = text[s:e]
+        m = _ACCORDING.match(sent)
+        if m:
+            sp_g = "sp" if m.group("sp") else "sp2"
+            cl_g = "cl" if m.group("cl") else "cl2"
+            sp = _resolve(s + m.start(sp_g), s + m.end(sp_g), text, ents, s + m.start(sp_g))
+            a, b = s + m.start(cl_g), s + m.end(cl_g)
+            out.append(Quote(a, b, text[a:b].strip(), sp, "reported"))
+            continue
+        for v in _VERB_RE.finditer(sent):
+            vabs = s + v.start()
+            if any(x - 1 <= vabs < y + 1 for x, y in quotes):
+                continue
+            rest = sent[v.end() :]
+            adv = _ADVERBIAL.match(rest)
+            pos = adv.end() if adv else 0
+            if v.group() == "told":
+                t = re.match(r"\s+(?:[\w’'.-]+\s+){1,5}?that\s+", rest[pos:])
+                if not t:
+                    continue
+                pos += t.end()
+            else:
+                t = re.match(r",?\s+that\s+|\s+", rest[pos:])
+                if not t:
+                    continue
+                has_that = "that" in t.group()
+                pos += t.end()
+                if not has_that and not _CLAUSE_START.match(rest[pos:]):
+                    continue
+                if not has_that and re.match(
+                    r"(?:on|in|at|to|with|for|of|by|from|after|before|during|it\b|this\b)",
+                    rest[pos:],
+                ):
+                    continue
+            clause = rest[pos:].rstrip(" .")
+            if len(clause.split()) < 4 or clause[:1] in '"“‘:':
+                continue
+            sp_lo = max(s, vabs - 90)
+            head = text[sp_lo:vabs]
+            cut = max(head.rfind("."), head.rfind(";"), head.rfind('"'), head.rfind("”"))
+            sp_lo += cut + 1
+            is_pro, person = _pronoun_before(text, vabs, ents)
+            speaker = person if is_pro else _resolve(sp_lo, vabs, text, ents, vabs)
+            a = s + v.end() + pos
+            out.append(Quote(a, a + len(clause), clause, speaker, "reported"))
+            break
+    return out
+
+
+def extract_quotes(text: str, entities: Sequence[Entity] = (), english: bool = True) -> list[Quote]:
+    ents = _Ents(entities)
+    spans = _pair_quotes(text)
+    out: list[Quote] = []
+    prev_para, prev_speaker = -1, None
+    for a, b in spans:
+        raw = text[a:b]
+        content = raw.strip()
+        if not content:
+            continue
+        a2 = a + (len(raw) - len(raw.lstrip()))
+        para_start = text.rfind("\n", 0, a) + 1
+        para_end = text.find("\n", b)
+        para_end = len(text) if para_end < 0 else para_end
+        speaker = None
+        if english:
+            speaker = _after_attribution(text, b, min(para_end, b + 160), ents)
+            if speaker is None:
+                speaker = _before_attribution(text, a - 1, para_start, ents)
+        if speaker is None and para_start == prev_para:
+            speaker = prev_speaker
+        if len(content.split()) < 3 and speaker is None:
+            continue
+        if len(content.split()) < 3 and not english:
+            continue
+        out.append(Quote(a2, a2 + len(content), content, speaker, "direct"))
+        if speaker is not None:
+            prev_para, prev_speaker = para_start, speaker
+    if english:
+        out.extend(_reported(text, spans, ents))
+    out.sort(key=lambda q: q.start)
+    return out

