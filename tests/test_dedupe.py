@@ -49,3 +49,13 @@ def test_reload_from_rows() -> None:
     fresh.load([("a", "h", sig.tobytes(), dt.date(2025, 3, 4), len(BASE), None)])
     _, canon, _ = fresh.add("b", "h2", BASE + " More.", dt.date(2025, 3, 6))
     assert canon == "a"
+
+
+def test_a_date_found_later_counts_like_a_reloaded_one() -> None:
+    d = Deduper()
+    d.add("undated", "h1", BASE, None)
+    _, canon, _ = d.add("dated", "h2", BASE + " More.", dt.date(2025, 3, 5))
+    assert canon is None  # a dated copy outranks an undated one
+    d.set_published("undated", dt.date(2025, 3, 4))  # re-dating found an earlier date
+    _, canon, moved = d.add("third", "h3", BASE + " Even more.", dt.date(2025, 3, 6))
+    assert canon == "undated" and moved == {"dated": "undated", "undated": "undated"}

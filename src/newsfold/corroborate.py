@@ -48,8 +48,8 @@ import numpy as np
 from scipy import sparse
 
 from newsfold.facts.model import ArticleFacts, Quantity
-from newsfold.facts.text import norm_words, sentence_spans, words
-from newsfold.facts.things import thing_key
+from newsfold.facts.text import fold, norm_words, sentence_spans, words
+from newsfold.facts.things import TIME_UNITS, thing_key
 from newsfold.models import Article
 
 QUOTE_RUN = 8
@@ -60,6 +60,7 @@ ALIGN_FRACTION, ALIGN_DICE, ALIGN_COSINE = 0.5, 0.5, 0.8
 MT_FRACTION, MT_DICE = 0.3, 0.35
 CLOSE = 0.25
 TOPICAL = 0.08  # content-word Jaccard below which wire credits and paraphrase do not count
+ANCHOR_TOPICAL = 0.2  # the same for articles in two languages, on names and numbers
 
 _AGENCIES = {
     "AP": r"Associated Press|AP", "Reuters": r"Reuters", "AFP": r"Agence France[- ]Presse|AFP",
@@ -152,12 +153,90 @@ def _longest_run(a: list[str], b: list[str], seed: tuple[str, ...]) -> str:
     return " ".join(run if len(run) <= 14 else [*run[:14], "..."])
 
 
+# Any named outlet credited as the source, in English, French, Spanish, Italian or
+# German: "(Meridian Wire) -" in a dateline, "according to X", "as reported by X",
+# "X reported", "selon l'agence X", "según informó la agencia X", "secondo X",
+# "laut X". X counts only when it looks like a news outlet: a name with a media word
+# ("Wire", "News", "Times", "Agence"...), or introduced as an agency ("l'agence X").
+_WORD = r"[A-Z](?:[\w&'’-]|\.(?=\w))*"
+_NAME = rf"{_WORD}(?:[ \t]+(?:(?:of|de|di|du|del|des|der|the)[ \t]+)?{_WORD}){{0,4}}"
+_AGENCY_WORDS = (
+    r"(?:(?:the\s+)?(?:news\s+)?agency|(?:the\s+)?wire\s+service|l['’]agence(?:\s+de\s+presse)?"
+    r"|la\s+agencia(?:\s+de\s+noticias)?|l['’]agenzia(?:\s+di\s+stampa)?|die\s+(?:Nachrichten)?agentur"
+    r"|der\s+(?:Nachrichten)?agentur|(?:la\s+)?agencia|agence|agenzia)\s+"
+)
+_CREDIT_BEFORE = re.compile(
+    r"(?:\b(?i:according\s+to|as\s+reported\s+by|reported\s+by|citing|cited\s+by|quoted\s+by"
+    r"|as\s+per|via|selon|d['’]apr[eè]s|rapport[ée]e?s?\s+par|a\s+rapport[ée]|cit[ée]e?s?\s+par"
+    r"|relay[ée]e?s?\s+par|diffus[ée]e?s?\s+par|seg[uú]n(?:\s+inform[oó])?|de\s+acuerdo\s+con"
+    r"|inform[oó]|citad[oa]s?\s+por|difundid[oa]s?\s+por|recogid[oa]s?\s+por|secondo"
+    r"|riportat[oaie]\s+da|citat[oaie]\s+da|come\s+riporta|laut|berichtete|meldete)"
+    r"\s+(?:(?i:the|la|le|el|il|lo|die|der|dem|den)\s+)?)"
+    rf"(?P<agency>{_AGENCY_WORDS})?(?P<name>{_NAME})"
+)
+_CREDIT_AFTER = re.compile(
+    rf"(?P<name>{_NAME})\s+(?i:reported|reports|said|says|wrote|zufolge)\b"
+)
+_DATELINE_CREDIT = re.compile(
+    r"(?:^|\n)[A-Z][A-Z'’.-]+(?:[ ,][^()\n]{0,60}?)?\s*\((?P<name>[A-Z][^()\n]{1,40})\)\s*[-–—]"
+)
+_MEDIA_WORD = re.compile(
+    r"\b(?:Wire|News|Press|Presse|Prensa|Stampa|Agency|Agence|Agencia|Agenzia|Agentur|Times|Post"
+    r"|Daily|Courier|Tribune|Herald|Journal|Gazette|Gazzetta|Standard|Ledger|Voice|Dispatch|Today"
+    r"|Tagblatt|Zeitung|Radio|TV|Television|Telegraph|Guardian|Observer|Chronicle|Monitor"
+    r"|Reporter|Bulletin|Inquirer|Globe|Mirror|Broadcasting|Media|Noticias|Nouvelles|Nachrichten"
+    r"|Diario|Giornale|Corriere)\b"
+)
+
+
+def _source_name(name: str) -> str:
+    """One spelling for an outlet name: folded, no leading article."""
+    n = re.sub(r"^(?i:the|le|la|el|il|die|der)\s+", "", " ".join(name.split())).strip(" .,'’")
+    return fold(n)
+
+
+def credited_outlets(text: str) -> set[str]:
+    """Outlets an article names as its source (folded names), in several languages."""
+    found = {_source_name(m.group("name")) for m in _DATELINE_CREDIT.finditer(text)}
+    for m in _CREDIT_BEFORE.finditer(text):
+        if m.group("agency") or _MEDIA_WORD.search(m.group("name")):
+            found.add(_source_name(m.group("name")))
+    for m in _CREDIT_AFTER.finditer(text):
+        if _MEDIA_WORD.search(m.group("name")):
+            found.add(_source_name(m.group("name")))
+    return {f for f in found if f}
+
+
+_AGENCY_ANY = re.compile(r"\b(?:" + "|".join(_AGENCIES.values()) + r")\b")
+_AGENCY_OF = [(name, re.compile(rf"(?:{alt})")) for name, alt in _AGENCIES.items()]
+
+
 def wire_sources(text: str) -> set[str]:
     """Wire services and outlets an article credits as its source."""
-    found = {name for name, pat in _WIRE if pat.search(text)}
+    named = {m.group() for m in _AGENCY_ANY.finditer(text)}
+    present = {n for n, alt in _AGENCY_OF if any(alt.fullmatch(x) for x in named)}
+    found = {name for name, pat in _WIRE if name in present and pat.search(text)}
     found |= {name for name, pat in _CREDITS if pat.search(text)}
     found |= {m.group(1).strip() for m in _OUTLET_SOURCES.finditer(text)}
+    for name in credited_outlets(text):
+        agency = next((k for k, alt in _AGENCIES.items() if re.fullmatch(alt, name, re.I)), None)
+        found.add(agency or name)
     return found
+
+
+def _topical(a: frozenset[str], b: frozenset[str], floor: float = TOPICAL) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= floor
+
+
+def anchor_tokens(text: str) -> frozenset[str]:
+    """Words that survive translation: numbers (separators dropped, so "10,000" =
+    "10 000" = "10.000") and capitalised words inside sentences (names), folded."""
+    nums = {re.sub(r"\D", "", n) for n in re.findall(r"\d[\d.,\u00a0\u202f ]*\d|\d", text)}
+    names = {
+        fold(m.group(1))
+        for m in re.finditer(r"(?<=[\w,;:] )([A-Z][\w'’-]{3,})", text)
+    }
+    return frozenset(n for n in nums | names if n)
 
 
 MAX_ALIGN_SENTENCES = 200
@@ -248,11 +327,17 @@ def _links(
     gq = {k: _ngrams(w, QUOTE_RUN) for k, w in words.items()}
     gp = {k: _ngrams(w, PASSAGE_RUN) for k, w in words.items()}
     quotes = {
-        a.id: [norm_words(q.text) for q in facts[a.id].quotes if q.kind == "direct"]
+        a.id: [
+            (qw, _ngrams(qw, QUOTE_RUN))
+            for q in facts[a.id].quotes
+            if q.kind == "direct" and len(qw := norm_words(q.text)) >= QUOTE_RUN
+        ]
         if a.id in facts else []
         for a in arts
     }  # fmt: skip
     wires = {a.id: wire_sources(a.text) for a in arts}
+    outlet = {a.id: _source_name(a.source) if a.source else "" for a in arts}
+    anchors = {a.id: anchor_tokens(a.text) for a in arts}
     mt = {a.id: bool(_MT.search(a.text)) for a in arts}
     sents = _sentence_matrices({a.id: _content_sets(a.text) for a in arts})
     bag = {k: v.bag for k, v in sents.items()}
@@ -277,8 +362,8 @@ def _links(
                 continue
             shared = None
             for p, other in ((x, y), (y, x)):
-                for qw in quotes[p]:
-                    hit = _ngrams(qw, QUOTE_RUN) & gq[other]
+                for qw, qgrams in quotes[p]:
+                    hit = qgrams & gq[other]
                     if hit:
                         shared = _longest_run(qw, words[other], min(hit))
                         break
@@ -293,11 +378,17 @@ def _links(
                     (x, y, 3, f"shares passage: '{_longest_run(words[x], words[y], min(hit))}'")
                 )
                 continue
-            if not bag[x] or not bag[y] or len(bag[x] & bag[y]) / len(bag[x] | bag[y]) < TOPICAL:
+            if not _topical(bag[x], bag[y]) and not (
+                a.language != b.language and _topical(anchors[x], anchors[y], ANCHOR_TOPICAL)
+            ):
                 continue  # the weaker signals need the same topic
             common = sorted(wires[x] & wires[y])
             if common:
                 out.append((x, y, 2, f"same wire attribution ({', '.join(common)})"))
+                continue
+            cited = [o for o, other in ((outlet[x], y), (outlet[y], x)) if o and o in wires[other]]
+            if cited:
+                out.append((x, y, 2, f"credits its outlet ({cited[0]})"))
                 continue
             damaged = mt[x] or mt[y]
             frac, n = _align_words(sents[x], sents[y], MT_DICE if damaged else ALIGN_DICE)
@@ -351,6 +442,12 @@ def find_origins(
             reasons[node] = why
             frontier = sorted(frontier + adj.get(node, []))
     return origins, reasons
+
+
+def claim_thing(q: Quantity) -> str:
+    """What a claim counts: the counted noun, and what happened to the people counted
+    ("people killed": grouped with "deaths"; "people missing")."""
+    return f"{q.thing} {q.state}" if q.state and q.thing else q.thing
 
 
 def _point(q: Quantity) -> float:
@@ -418,8 +515,8 @@ def group_claims(
     for a in arts:
         f = facts.get(a.id)
         for q in f.quantities if f else []:
-            key = thing_key(q.thing)
-            if not key or q.negated:
+            key = thing_key(claim_thing(q))
+            if not key or q.negated or q.vague or key in TIME_UNITS:
                 continue
             own, place, pt = _owner(q), q.place, _point(q)
             cands = [
@@ -437,14 +534,14 @@ def group_claims(
     out: list[ClaimGroup] = []
     for g in groups:
         ids = list(dict.fromkeys(a.id for a, _ in g.items))
-        things = [q.thing for _, q in g.items]
+        things = [claim_thing(q) for _, q in g.items]
         out.append(
             ClaimGroup(
                 event=event,
                 thing=max(set(things), key=lambda t: (things.count(t), -len(t), t)),
                 subject=g.owner or g.place,
-                values=[q.value for _, q in g.items],
-                modalities=[q.modality for _, q in g.items],
+                values=list(dict.fromkeys(q.value for _, q in g.items)),
+                modalities=list(dict.fromkeys(q.modality for _, q in g.items)),
                 articles=ids,
                 origins=len({origins.get(i, i) for i in ids}),
                 first=ids[0] if ids else None,

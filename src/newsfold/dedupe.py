@@ -143,6 +143,13 @@ class Deduper:
         own = None if new_canonical == doc_id else new_canonical
         return sig, own, changed
 
+    def set_published(self, doc_id: str, published: dt.date | None) -> None:
+        """Record a date found after indexing (re-dating), as a reload from the store would
+        see it, so that later canonical choices are the same either way."""
+        member = self._members.get(doc_id)
+        if member is not None:
+            member.published = published
+
     def _best_match(self, sig: np.ndarray) -> str | None:
         candidates: set[str] = set()
         for band in range(self.config.bands):

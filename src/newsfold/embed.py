@@ -46,7 +46,10 @@ class USEEmbedder:
     name = "use-m3"
     dim = 512
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+    # One BLAS thread: the encoder's micro-batches (384 tokens) are too small for
+    # OpenBLAS threading to pay off; on the 2-core reference machine threads=2 made
+    # embedding 3-4x slower than threads=1 (see BENCHMARKS.md, "Scale").
+    def __init__(self, threads: int = 1, batch_size: int = 64) -> None:
         self.threads = threads
         self.batch_size = batch_size
         self._model: object | None = None

@@ -20,10 +20,12 @@ batch's write transaction, so the store is locked only while grouping.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsfold.clean import clean
-from newsfold.dating import anchor_on_related, resolve_date
+from newsfold.dating import anchor_on_related, resolve_date, weekday_mentions
 from newsfold.dedupe import Deduper
 from newsfold.embed import Embedder, lead, make_embedder
 from newsfold.events import StreamingClusterer
@@ -53,6 +55,15 @@ class PipelineOptions:
     embedder: str = "use-m3"
     facts: bool = True
     limits: IngestLimits = field(default_factory=IngestLimits)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A batch cleaned, dated and checked against the store, its vectors and facts on the way."""
+
+    articles: list[Article]
+    rejections: list[Rejection]
+    future: Future[tuple[np.ndarray, list[ArticleFacts | None]]]
 
 
 class Pipeline:
@@ -86,10 +97,20 @@ class Pipeline:
         started = time.perf_counter()
         with self.store.batch():
             run_id = self.store.start_run(command)
-        for chunk in _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size):
-            self._batch(chunk, run_id, stats)
-            if progress:
-                progress(stats)
+        # Two batches in flight: while batch k is grouped and committed (Python, in this
+        # thread), batch k+1 is embedded and its facts extracted in a worker thread (numpy
+        # and spaCy release the GIL for most of it), so both cores work. Commits stay one
+        # transaction per batch, in input order: the store ends up exactly as unpipelined.
+        pending: _Prepared | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
+            chunks = _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size)
+            for chunk in itertools.chain(chunks, [None]):
+                prepared = None if chunk is None else self._prepare(chunk, stats, worker, pending)
+                if pending is not None:
+                    self._commit(pending, run_id, stats)
+                    if progress:
+                        progress(stats)
+                pending = prepared
         stats.seconds = time.perf_counter() - started
         counts = self.store.counts()
         stats.events = counts["events"]
@@ -99,29 +120,50 @@ class Pipeline:
         return stats
 
     # ------------------------------------------------------------------
-    def _batch(self, items: list[RawDocument | Rejection], run_id: int, stats: RunStats) -> None:
+    def _prepare(
+        self,
+        items: list[RawDocument | Rejection],
+        stats: RunStats,
+        worker: Executor,
+        in_flight: _Prepared | None,
+    ) -> _Prepared:
+        """Stages 2-4 here, then 6 and 10 (embed, facts) handed to ``worker``."""
         rejections = [i for i in items if isinstance(i, Rejection)]
         docs = [i for i in items if isinstance(i, RawDocument)]
         stats.read += len(items)
 
         with self._timed(stats, "clean+date"):
             articles = [prepare(doc) for doc in docs]
-        articles, more_rejections, unchanged = self._known(articles)
+        # the batch before this one is not committed yet: its articles count as stored
+        pending = {a.id: a.content_hash for a in in_flight.articles} if in_flight else {}
+        articles, more_rejections, unchanged = self._known(articles, pending)
         rejections += more_rejections
         stats.unchanged += unchanged
         articles.sort(key=processing_order)
+        return _Prepared(articles, rejections, worker.submit(self._heavy, articles, stats))
 
+    def _heavy(
+        self, articles: list[Article], stats: RunStats
+    ) -> tuple[np.ndarray, list[ArticleFacts | None]]:
+        """Embed and extract facts (in the worker thread: touches no store)."""
         with self._timed(stats, "embed"):
             vectors = self.embedder.embed([lead(a.title, a.text) for a in articles])
         facts: list[ArticleFacts | None] = [None] * len(articles)
         if self.extractor is not None and articles:
             with self._timed(stats, "facts"):
                 facts = list(self.extractor.extract_many(articles))
+        return vectors, facts
 
+    def _commit(self, prepared: _Prepared, run_id: int, stats: RunStats) -> None:
+        """Group one prepared batch and store it: one transaction."""
+        vectors, facts = prepared.future.result()
+        articles, rejections = prepared.articles, prepared.rejections
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
             # Another writer may have committed since we looked: check again, inside the lock.
             articles, vectors, facts, late = self._still_new(articles, vectors, facts)
+            # stored meanwhile by another run with the same content: nothing to do
+            stats.unchanged += len(prepared.articles) - len(articles) - len(late)
             rejections += late
             for rejection in rejections:
                 self.store.record_rejection(run_id, rejection)
@@ -133,12 +175,15 @@ class Pipeline:
         self._generation = expected_generation
         stats.new += len(articles)
 
-    def _known(self, articles: list[Article]) -> tuple[list[Article], list[Rejection], int]:
-        """Drop articles already stored with the same content; reject id clashes."""
+    def _known(
+        self, articles: list[Article], pending: dict[str, str] | None = None
+    ) -> tuple[list[Article], list[Rejection], int]:
+        """Drop articles already stored (or ``pending``: id -> hash about to be stored)
+        with the same content; reject id clashes."""
         stored = self.store.article_hashes(a.id for a in articles)
         fresh: list[Article] = []
         rejected: list[Rejection] = []
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = dict(pending or {})
         unchanged = 0
         for art in articles:
             known = stored.get(art.id) or seen.get(art.id)
@@ -161,16 +206,20 @@ class Pipeline:
     def _still_new(
         self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
     ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None], list[Rejection]]:
-        if self.store.generation() == self._generation:
-            return articles, vectors, facts, []
+        # Look the ids up again whatever the generation says: with two batches in flight,
+        # this batch's first look predates the commit of the batch before it (one indexed
+        # query, inside the lock).
         stored = self.store.article_hashes(a.id for a in articles)
+        if self.store.generation() != self._generation:
+            self._reload()  # another writer changed the grouping state since our last commit
+        if not stored:
+            return articles, vectors, facts, []
         keep = [i for i, a in enumerate(articles) if a.id not in stored]
         late = [
             Rejection(a.path, f"id {a.id!r} was stored by another run meanwhile", a.line)
             for a in articles
             if a.id in stored and stored[a.id] != a.content_hash
         ]
-        self._reload()
         return (
             [articles[i] for i in keep],
             vectors[keep] if len(keep) else vectors[:0],
@@ -220,6 +269,15 @@ class Pipeline:
                 store.set_duplicate_of(member, None if member == new_canonical else new_canonical)
             store.log(run_id, "create" if created else "join", event_id, article=art.id)
             stats.new_events += int(created)
+            for absorbed, into in self.clusterer.merges():  # a grown event absorbed a neighbour
+                for done in articles[: offset + 1]:
+                    if done.event == absorbed:
+                        done.event = event_of[done.id] = into
+                self.linker.forget(absorbed, into, self.clusterer.events)
+                merge_events = getattr(store, "merge_events", None)  # Store API: see events.py
+                if merge_events is not None:
+                    merge_events(absorbed, into)
+                store.log(run_id, "merge", absorbed, other=into)
 
         touched = self.clusterer.touched()
         for event in touched:
@@ -243,9 +301,13 @@ class Pipeline:
 
     def _redate(self, articles: list[Article]) -> None:
         """Anchor undated articles on dated articles of the same storyline (stage 9)."""
-        undated = [a for a in articles if a.published is None]
+        # Only articles that name a weekday can be anchored (anchor_on_related says None
+        # otherwise): the others need no related texts, which cost a storyline's worth of
+        # reads each. Texts read for one article are kept for the rest of the batch.
+        undated = [a for a in articles if a.published is None and weekday_mentions(a.text)]
         if not undated:
             return
+        texts: dict[str, str] = {}
         for art in undated:
             event = self.clusterer.events.get(art.event or "")
             if event is None or event.storyline is None:
@@ -255,7 +317,9 @@ class Pipeline:
             for event_id in line.events if line else [event.id]:
                 for row in self.store.event_articles(event_id):
                     if row["published"] and row["id"] != art.id:
-                        text = self.store.get_article(row["id"])["text"]
+                        if row["id"] not in texts:
+                            texts[row["id"]] = self.store.get_article(row["id"])["text"]
+                        text = texts[row["id"]]
                         related.append((dt.date.fromisoformat(row["published"]), text))
             found = anchor_on_related(art.text, related)
             if found is not None and found.date is not None:
@@ -264,6 +328,7 @@ class Pipeline:
                 art.date_confidence = found.confidence
                 art.date_evidence = found.evidence
                 self.store.set_date(art.id, found)
+                self.deduper.set_published(art.id, found.date)  # as a reload would see it
 
     def _corroborate(self, event_ids: list[str]) -> None:
         from newsfold.corroborate import corroborate
@@ -278,7 +343,7 @@ class Pipeline:
                 if data is not None:
                     event_facts[art.id] = ArticleFacts.from_json(data)
             result = corroborate(event_id, arts, event_facts)
-            self.store.save_corroboration(event_id, result.to_json())
+            self.store.save_corroboration(event_id, dataclasses.asdict(result))
 
     @contextmanager
     def _timed(self, stats: RunStats, stage: str) -> Iterator[None]:

@@ -18,6 +18,7 @@ Within an article (``canonicalise``) and across the articles of an event
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -176,3 +177,93 @@ def merge_entities(facts: Sequence[ArticleFacts]) -> dict[str, str]:
     for e in ents:
         mapping.setdefault(e.canonical, mapping.get(e.text, e.canonical))
     return mapping
+
+
+_COUNTRIES = (
+    "Afghanistan Albania Algeria Angola Argentina Armenia Australia Austria Azerbaijan "
+    "Bahrain Bangladesh Belarus Belgium Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon "
+    "Canada Chile China Colombia Congo Croatia Cuba Cyprus Denmark Ecuador Egypt "
+    "Estonia Ethiopia Finland France Germany Ghana Greece Guatemala Haiti Honduras "
+    "Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Japan Kazakhstan "
+    "Kenya Kosovo Kuwait Kyrgyzstan Latvia Lebanon Libya Lithuania Luxembourg Malaysia Mali "
+    "Mexico Moldova Mongolia Montenegro Morocco Mozambique Myanmar Nepal Netherlands Nicaragua "
+    "Niger Nigeria Norway Oman Pakistan Panama Paraguay Peru Philippines Poland Portugal "
+    "Qatar Romania Russia Rwanda Senegal Serbia Singapore Slovakia Slovenia Somalia Spain "
+    "Sudan Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey "
+    "Turkmenistan Uganda Ukraine Uruguay Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe "
+    "Britain Kyiv Moscow Beijing London Paris Berlin Brussels Minsk Warsaw"
+).split()
+_GPE_MULTI = ["United States", "United Kingdom", "Great Britain", "Saudi Arabia",
+              "South Korea", "North Korea", "South Africa", "New Zealand", "Czech Republic",
+              "U.S.", "U.K.", "USA", "UK", "EU", "UAE"]  # fmt: skip
+# Country names, capitals and demonyms need no NER ("Poland", "Russian", "U.S.").
+GAZETTEER: dict[str, str] = {
+    **{n: "GPE" for n in _COUNTRIES + _GPE_MULTI},
+    **{
+        k.title(): "NORP"
+        for k, v in DEMONYMS.items()
+        if k.title() not in _COUNTRIES
+        and "." not in k
+        and " " not in k
+        and k.lower() != v.lower()
+        and k.endswith(("an", "ans", "ish", "ese", "i", "is", "ic", "ch", "ine", "ern"))
+    },
+}
+GAZETTEER["EU"] = "ORG"
+
+
+_WORD = re.compile(r"[\w'’&-]+(?:\.[\w'’&-]+)*\.?")
+_GAZETTEER_WORDS = max(len(n.split()) for n in GAZETTEER)
+
+
+def propagate(text: str, ents: Sequence[Entity]) -> list[Entity]:
+    """``ents`` (found by NER in parts of ``text``) plus every other occurrence of
+    their names in ``text``, with the label the name got most often; a person's
+    surname alone ("Stoltenberg") is a person too, unless it is also a place name.
+    Country names, capitals and demonyms (:data:`GAZETTEER`) are found without NER."""
+    labels: dict[str, Counter[str]] = {}
+    for e in ents:
+        labels.setdefault(e.text, Counter())[e.label] += 1
+        parts = e.text.split()
+        if e.label == "PERSON" and len(parts) > 1:
+            last = parts[-1]
+            if len(last) >= 4 and last[0].isupper() and last.lower() not in _PLACE_SURNAMES:
+                labels.setdefault(last, Counter())
+    longest = max([_GAZETTEER_WORDS, *(len(n.split()) for n in labels)])
+    taken = sorted((e.start, e.end) for e in ents)
+    starts = [a for a, _ in taken]
+    out = list(ents)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    i = 0
+    while i < len(spans):
+        a = spans[i][0]
+        if not text[a].isupper():
+            i += 1
+            continue
+        for n in range(min(longest, len(spans) - i), 0, -1):
+            b = spans[i + n - 1][1]
+            name = text[a:b]
+            if name not in labels and name not in GAZETTEER and name.endswith("."):
+                b -= 1
+                name = name[:-1]
+            label = _label_of(name, labels)
+            if label is None:
+                continue
+            k = bisect.bisect_right(starts, a) - 1
+            free = not (k >= 0 and taken[k][1] > a) and not (
+                k + 1 < len(taken) and taken[k + 1][0] < b
+            )
+            if free:
+                out.append(Entity(a, b, name, label, clean_name(name)))
+            i += n - 1
+            break
+        i += 1
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+def _label_of(name: str, labels: dict[str, Counter[str]]) -> str | None:
+    c = labels.get(name)
+    if c is not None:
+        return c.most_common(1)[0][0] if sum(c.values()) else "PERSON"
+    return GAZETTEER.get(name)

@@ -14,16 +14,18 @@ numeric dates come from rules only, and there are no entities.
 
 from __future__ import annotations
 
+import bisect
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from newsfold.facts.dates import date_spans, extract_dates
-from newsfold.facts.entities import canonicalise, entities_from_doc
+from newsfold.facts.entities import canonicalise, entities_from_doc, propagate
 from newsfold.facts.model import ArticleFacts, Entity, NumberMention
 from newsfold.facts.numbers import find_number_mentions
 from newsfold.facts.quantities import SentDoc, build_quantities
-from newsfold.facts.quotes import extract_quotes
+from newsfold.facts.quotes import VERBS, pair_quotes, extract_quotes
 from newsfold.facts.text import sentence_spans
 from newsfold.models import Article
 
@@ -50,6 +52,19 @@ def chunks(text: str, size: int) -> list[tuple[int, int]]:
     return out
 
 
+# "OSTREL, March 9 (Meridian Wire) - ", "DUNMERE - ": a dateline is not part of the sentence
+_DATELINE = re.compile(
+    r"[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+)*(?:,[^.!?\n()]{0,60}?)?(?:\s*\([^()\n]{1,60}\))?"
+    r"\s+[-–—]{1,2}\s+"
+)
+
+
+def skip_dateline(text: str, start: int, end: int) -> int:
+    """Where a sentence starts once a leading dateline is skipped."""
+    m = _DATELINE.match(text, start, end)
+    return m.end() if m and m.end() < end else start
+
+
 def shift(e: Entity, by: int) -> Entity:
     return Entity(e.start + by, e.end + by, e.text, e.label, e.canonical)
 
@@ -73,11 +88,15 @@ class FactExtractor:
         batch_size: int = 64,
         n_process: int = 1,
         ner: bool = True,
+        ner_scope: str = "selected",
     ) -> None:
+        if ner_scope not in ("selected", "full"):
+            raise ValueError(f"ner_scope must be 'selected' or 'full', not {ner_scope!r}")
         self.model = model
         self.batch_size = batch_size
         self.n_process = n_process
         self.ner = ner
+        self.ner_scope = ner_scope
         self._nlp: Any = None
         self._lock = threading.Lock()
 
@@ -100,35 +119,43 @@ class FactExtractor:
         n_process = self.n_process if len(texts) >= 4 * self.batch_size else 1
         return list(nlp.pipe(texts, disable=dis, batch_size=self.batch_size, n_process=n_process))
 
+    def _ner(self, jobs: list[tuple[int, int, str]]) -> dict[int, list[Entity]]:
+        """Entities of (article index, offset, text) pieces, by article."""
+        out: dict[int, list[Entity]] = {}
+        for (i, off, _), doc in zip(jobs, self._pipe([t for _, _, t in jobs], _NER_ONLY), strict=True):
+            found = entities_from_doc(doc, doc.text, canonical=False)
+            out.setdefault(i, []).extend(shift(x, off) for x in found)
+        return out
+
     def extract(self, article: Article) -> ArticleFacts:
         return self.extract_many([article])[0]
 
     def extract_many(self, articles: Sequence[Article]) -> list[ArticleFacts]:
-        english = [i for i, a in enumerate(articles) if is_english(a) and a.text.strip()]
-        parse = set(english)
+        english = {i for i, a in enumerate(articles) if is_english(a) and a.text.strip()}
         ents: dict[int, list[Entity]] = {}
-        if self.ner:
-            pieces = [(i, s, e) for i in english for s, e in chunks(articles[i].text, NER_CHUNK)]
+        if self.ner and self.ner_scope == "full":
+            pieces = [(i, s, e) for i in sorted(english) for s, e in chunks(articles[i].text, NER_CHUNK)]
             texts = [articles[i].text[s:e] for i, s, e in pieces]
             for (i, s, _), doc in zip(pieces, self._pipe(texts, _NER_ONLY), strict=True):
                 found = entities_from_doc(doc, doc.text, canonical=False)
                 ents.setdefault(i, []).extend(shift(x, s) for x in found)
-            for i in ents:
-                ents[i] = canonicalise(ents[i])
-        # number candidates, and the sentences to parse
+        # number candidates, the sentences to parse and (scope "selected") the ones to NER
         prepared: list[tuple[list[NumberMention], list[SentDoc]]] = []
-        jobs: list[tuple[int, int]] = []  # (article index, sentence index)
+        jobs: list[tuple[int, int]] = []  # (article index, sentence index): parse
+        ner_jobs: list[tuple[int, int, str]] = []  # (article, offset, text): NER
         for i, a in enumerate(articles):
             lang = (a.language or "en").lower()
             mentions = find_number_mentions(a.text, lang, date_spans(a.text))
-            sents = [SentDoc(s, e) for s, e in sentence_spans(a.text)]
-            if i in parse and mentions:
-                starts = {m.start for m in mentions}
+            spans = sentence_spans(a.text)
+            sents = [SentDoc(skip_dateline(a.text, s, e), e) for s, e in spans]
+            starts = sorted(m.start for m in mentions)
+            if i in english:
                 for si, sd in enumerate(sents):
-                    if sd.end - sd.start <= MAX_PARSE and any(
-                        sd.start <= x < sd.end for x in starts
-                    ):
+                    k = bisect.bisect_left(starts, sd.start)
+                    if sd.end - sd.start <= MAX_PARSE and k < len(starts) and starts[k] < sd.end:
                         jobs.append((i, si))
+                if self.ner and self.ner_scope == "selected":
+                    ner_jobs += [(i, off, t) for off, t in ner_view(a.text, spans)]
             prepared.append((mentions, sents))
         docs = self._pipe(
             [articles[i].text[prepared[i][1][si].start : prepared[i][1][si].end] for i, si in jobs],
@@ -136,6 +163,22 @@ class FactExtractor:
         )
         for (i, si), doc in zip(jobs, docs, strict=True):
             prepared[i][1][si].doc = doc
+        if self.ner and self.ner_scope == "selected":
+            found_by = self._ner(ner_jobs)
+            for i in english:
+                found_by[i] = propagate(articles[i].text, found_by.get(i, []))
+            # names written as two or more capitalised words and still unlabelled: NER
+            # around them
+            more = [
+                (i, off, view)
+                for i in sorted(english)
+                for off, view in name_view(articles[i].text, found_by[i])
+            ]
+            for i, found in self._ner(more).items():
+                found_by[i] = propagate(articles[i].text, found_by[i] + found)
+            ents.update(found_by)
+        for i in ents:
+            ents[i] = canonicalise(ents[i])
         out: list[ArticleFacts] = []
         for i, a in enumerate(articles):
             mentions, sents = prepared[i]
@@ -143,9 +186,103 @@ class FactExtractor:
             out.append(
                 ArticleFacts(
                     entities=e,
-                    quantities=build_quantities(a.text, mentions, sents, e, english=is_english(a)),
-                    quotes=extract_quotes(a.text, e, english=is_english(a)),
+                    quantities=build_quantities(
+                        a.text, mentions, sents, e, english=is_english(a), lang=a.language
+                    ),
+                    quotes=extract_quotes(a.text, e, english=is_english(a), lang=a.language),
                     dates=extract_dates(a.text, a.published, (a.language or "en").lower()),
                 )
             )
         return out
+
+
+LEDE = 3  # sentences at the top that always get NER: the names of the story
+_SPEECH = re.compile(rf"\b(?:{VERBS}|according to)\b")
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+_NAME_AT = re.compile(
+    r"(?<=\S)\s+[A-Z]|\A\s*(?!(?:The|A|An|He|She|It|They|We|I|But|And|In|On|At)\b)[A-Z]"
+)
+
+
+def ner_view(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+    """The parts of ``text`` worth running NER on: (offset, text) per piece.
+
+    NER is the costliest step, so it reads the first ``LEDE`` sentences (they name
+    the story's people, places and organisations) and, further down, only the words
+    around attributions (a speech verb, "according to", the end of a quotation):
+    that is where speakers are named. The words inside long quotations are blanked
+    out (offsets are kept). Every name found is then looked up in the whole text
+    (:func:`newsfold.facts.entities.propagate`), which is how owners and places in
+    number sentences ("Russia now has 100,000 troops") get their labels; country
+    names and demonyms need no NER at all."""
+    quotes = [(a, b) for a, b in pair_quotes(text) if len(text[a:b].split()) >= 4]
+    out: list[tuple[int, str]] = []
+    for k, (s, e) in enumerate(spans):
+        sent = text[s:e]
+        if not _NAME_AT.search(sent):
+            continue
+        inner = [(max(a, s) - s, min(b, e) - s) for a, b in quotes if a < e and s < b]
+        if k >= LEDE:
+            cues = [m.start() for m in _SPEECH.finditer(sent)]
+            cues += [a for a, _ in inner] + [b for _, b in inner]
+            if not cues:
+                continue
+            keep = [False] * len(sent)
+            for c in cues:
+                lo = _word_window(sent, c, -ATTRIBUTION_WORDS)
+                hi = _word_window(sent, c, ATTRIBUTION_WORDS)
+                keep[lo:hi] = [True] * (hi - lo)
+            for a, b in inner:
+                keep[a:b] = [False] * (b - a)
+            sent = "".join(ch if keep[j] else " " for j, ch in enumerate(sent))
+        elif inner:
+            chars = list(sent)
+            for a, b in inner:
+                chars[a:b] = " " * (b - a)
+            sent = "".join(chars)
+        if sent.strip(" \"“”«»„,.") and _NAME_AT.search(sent):
+            out.append((s, sent))
+    return out
+
+
+ATTRIBUTION_WORDS = 6  # words kept on each side of an attribution cue
+
+
+def _word_window(sent: str, at: int, n: int) -> int:
+    """The position ``n`` words after (n > 0) or before (n < 0) position ``at``."""
+    if n > 0:
+        m = re.match(rf"(?:\S*\s+){{0,{n}}}\S*", sent[at:])
+        return at + (m.end() if m else 0)
+    m = re.search(rf"(?:\S+\s+){{0,{-n}}}$", sent[:at])
+    return m.start() if m else 0
+
+
+NAME_WORDS = 3  # words kept on each side of an unlabelled name
+_CAPS_RUN = re.compile(
+    r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|da|del|al|bin|van|von|der|le|la)\s+)?[A-Z][\w'’.-]*)+"
+)
+
+
+def name_view(text: str, known: Sequence[Entity]) -> list[tuple[int, str]]:
+    """Lines of ``text`` blanked except around runs of capitalised words ("Vladimir
+    Putin", "Recep Tayyip Erdogan") that no entity covers yet: (offset, text) each."""
+    covered = sorted((e.start, e.end) for e in known)
+    starts = [a for a, _ in covered]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        keep: list[bool] | None = None
+        for m in _CAPS_RUN.finditer(line):
+            a, b = pos + m.start(), pos + m.end()
+            k = bisect.bisect_right(starts, a) - 1
+            if k >= 0 and covered[k][1] >= b:
+                continue  # already a known name
+            if keep is None:
+                keep = [False] * len(line)
+            lo = _word_window(line, m.start(), -NAME_WORDS)
+            hi = _word_window(line, m.end(), NAME_WORDS)
+            keep[lo:hi] = [True] * (hi - lo)
+        if keep is not None:
+            out.append((pos, "".join(ch if keep[j] else " " for j, ch in enumerate(line))))
+        pos += len(line) + 1
+    return out

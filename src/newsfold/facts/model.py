@@ -55,6 +55,8 @@ class Quantity:
     negated: bool
     sentence: str
     place: str | None = None
+    vague: bool = False  # "thousands of": a lower bound, not a figure anyone stated
+    state: str | None = None  # people counted as: killed | missing | injured | evacuated ...
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ import unicodedata
 
 from newsfold.facts.model import NumberMention
 from newsfold.facts.spelled import T2N_LANGS, vague_mentions, word_mentions
-from newsfold.facts.text import in_spans, words
+from newsfold.facts.text import SpanSet, words
 
 # Languages that write 1.234,5 (or 1 234,5); the rest write 1,234.5.
 COMMA_DECIMAL = words(
@@ -51,7 +51,7 @@ _NUM = {
     "en": r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)"
     r"|\d+(?:\.\d+)?|\.\d+",
     # 1.234,5 | 10 000,5 | 1234,5
-    "eu": r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    "eu": r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?![\d.,]?\d)"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?(?![\d.]?\d)|\d+(?:,\d+)?",
 }
 _MULT_WORDS = {
@@ -62,12 +62,14 @@ _MULT_WORDS = {
 _MULT_ALIASES = {
     "millionen": "million", "millones": "million", "millón": "million", "milioni": "million",
     "milhões": "million", "milliard": "billion", "milliarde": "billion",
-    "milliarden": "billion", "miliardi": "billion",
+    "milliarden": "billion", "miliardi": "billion", "milione": "million", "miliardo": "billion",
+    "milhão": "million", "bilhão": "billion", "bilhões": "billion", "milliards": "billion",
 }  # fmt: skip
 _MULT = (
     r"\s?(?:hundred|thousand|million|billion|trillion)s?\b|\s?(?:mn|bn|mln|tn)\b"
     r"|[kKMBT](?![A-Za-z\d])"
     r"|\s?(?:[Mm]ill(?:ion|ions|ionen|ones|ón|oni|ões)|[Mm]illiard(?:s|e|en|i)?|[Mm]rd\.?|[Mm]ld\.?"
+    r"|[Mm]ilion[ei]|[Mm]iliard[oi]|[Mm]ilh(?:ão|ões)|[Bb]ilh(?:ão|ões)"
     r"|[Mm]io\.?|[Tt]ausend|mil|mille)(?![^\W\d_])"
 )
 
@@ -102,6 +104,11 @@ _MASKS = [
     re.compile(r"\b[Aa]ged?\s+\d+\b"),
     re.compile(r"(?<![\d.,])\d{1,2}(?:[:.]\d{2}(?!\d))?\s?(?i:a\.m\.|p\.m\.|am\b|pm\b|o'clock)"),
     re.compile(r"(?<![\d.,:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"),  # 14:30
+    # "four in the morning", "10 at night"
+    re.compile(
+        r"\b(?:\d{1,2}(?:[:.]\d{2})?|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+        r"|twelve))\s+(?i:in\s+the\s+(?:morning|afternoon|evening)|at\s+night)\b"
+    ),
     re.compile(r"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,}"),  # phone numbers
     re.compile(r"(?<![\d,])\(?\d{3}\)?[.-]\d{3}[.-]\d{4}(?!\d)|\(\d{3}\)\s?\d{3}[.-]\d{4}"),
     # street addresses: "24 Independent Street"
@@ -119,10 +126,21 @@ _MONTHS_INTL = (
     "|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
     "|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro"
     "|januari|februari|maart|mei|augustus"
+    # abbreviations: "30 dic", "3 févr.", "12 Okt."
+    "|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic|ene|abr|jun|jul|sep|sept|oct|janv|févr"
+    "|avr|juil|déc|jän|mär|okt|dez"
 )
 _DATE_INTL = re.compile(
-    rf"(?<![\d.,])\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS_INTL})\b(?:\s+(?:de\s+)?\d{{4}})?", re.I
+    rf"(?<![\d.,])\d{{1,2}}\.?[º°]?\s+(?:de\s+)?(?:{_MONTHS_INTL})\b\.?(?:\s+(?:de\s+)?\d{{4}})?",
+    re.I,
 )
+# other languages: times of day ("14 h", "14h30", "19 Uhr"), ages ("21enne",
+# "33-jährige"), issue and month numbers ("4/2020")
+_MASKS_INTL = [
+    re.compile(r"(?<![\d.,])\d{1,2}(?:[.:h]\d{2})?\s?(?:h\b|Uhr\b)|(?<![\d.,])\d{1,2}h\d{2}\b"),
+    re.compile(r"\b\d{1,3}[- ]?(?:enn[ei]|j[äa]hrig\w*)\b", re.I),
+    re.compile(r"(?<![\d/])\d{1,2}/(?:19|20)\d{2}(?![\d/])"),
+]
 _CHANGE_VERBS = re.compile(
     r"\b(?:rose|risen|rise|rises|rising|fell|fallen|fall|falls|increas\w*|decreas\w*|reduc\w*"
     r"|dropp?\w*|climb\w*|jump\w*|gr[eo]w\w*|cut|rais\w*|lower\w*|declin\w*|surg\w*|soar\w*"
@@ -147,6 +165,11 @@ def mask_spans(text: str) -> list[tuple[int, int]]:
 
 def _parse_num(s: str, style: str) -> float:
     s = re.sub(r"[ \u00a0\u202f\u2009]", "", s)
+    if style == "eu" and re.fullmatch(r"\d{1,3}(?:,\d{3})+", s):
+        # "2,000 productos", "$111,000": exactly three digits after the comma read as
+        # thousands (Latin American Spanish and copy from English write them so); a
+        # decimal with three places ("2,500 km" = 2.5) is rare in news
+        return float(s.replace(",", ""))
     s = s.replace(".", "").replace(",", ".") if style == "eu" else s.replace(",", "")
     return float(s)
 
@@ -191,8 +214,9 @@ def _digit_mentions(text: str, style: str) -> list[NumberMention]:
                 end = m.start("frac")
         mult = g["mult"]
         if mult:
-            key = mult.strip().lower().rstrip(".s") or mult.strip().lower()
-            key = _MULT_ALIASES.get(key, key)
+            raw = mult.strip().lower()
+            key = raw.rstrip(".s") or raw
+            key = _MULT_ALIASES.get(raw) or _MULT_ALIASES.get(key, key)
             if key.startswith("mill") and key not in _MULT_WORDS:
                 key = "million"
             factor = _MULT_WORDS.get(key)
@@ -230,9 +254,11 @@ def _digit_mentions(text: str, style: str) -> list[NumberMention]:
     return out
 
 
-def _is_year(text: str, n: NumberMention) -> bool:
+def _is_year(text: str, n: NumberMention, english: bool = True) -> bool:
     if not n.plain_int or not 1000 <= n.value <= 2100 or n.end - n.start != 4:
         return False
+    if not english:
+        return 1900 <= n.value <= 2100  # counts are written 2.000 / 2 000 there
     before = re.findall(r"[\w']+", text[max(0, n.start - 30) : n.start])
     prev = before[-1].lower() if before else ""
     after = text[n.end : n.end + 30]
@@ -347,16 +373,16 @@ def find_number_mentions(
     masks = mask_spans(text) + list(extra_masks or [])
     if lang2 != "en":
         masks += [(m.start(), m.end()) for m in _DATE_INTL.finditer(text)]
-    digits = [
-        n for n in _digit_mentions(text, style) if not in_spans(n.num_start, n.num_end, masks)
-    ]
+        masks += [(m.start(), m.end()) for pat in _MASKS_INTL for m in pat.finditer(text)]
+    masked = SpanSet(masks)
+    digits = [n for n in _digit_mentions(text, style) if not masked.overlaps(n.num_start, n.num_end)]
     vague = vague_mentions(text) if lang2 == "en" else []
-    taken = [(n.start, n.end) for n in digits + vague]
+    taken_set = SpanSet([(n.start, n.end) for n in digits + vague])
     words = [
         n
         for n in (word_mentions(text, lang2) if lang2 in T2N_LANGS else [])
-        if not in_spans(n.start, n.end, taken) and not in_spans(n.start, n.end, masks)
+        if not taken_set.overlaps(n.start, n.end) and not masked.overlaps(n.start, n.end)
     ]
     all_ = sorted(digits + vague + words, key=lambda n: n.start)
     all_ = _merge_ranges(text, all_)
-    return [n for n in all_ if not _is_year(text, n)]
+    return [n for n in all_ if not _is_year(text, n, lang2 == "en")]

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 from newsfold.facts.entities import clean_name
 from newsfold.facts.model import Entity, Quote
-from newsfold.facts.text import sentence_spans, words
+from newsfold.facts.text import ABBREVIATIONS, sentence_spans, words
 
 VERBS = (
     r"said|says|say|told|tells|added|adds|remarked|argued|argues|tweeted|wrote|writes|claimed"
@@ -59,11 +59,58 @@ _ACCORDING = re.compile(
 )
 
 
+# "A young father, who did not want to give his name, said": someone described, not named
+_DESCRIPTION = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”]\s))(?:A|An)\s+(?P<d>(?:[\w'’-]+\s+){0,3}?[a-z][\w'’-]*)"
+    r"(?=\s*,|\s+(?:who|said|says|told|speaking)\b)",
+    re.M,
+)
+
+
 class _Ents:
-    def __init__(self, ents: Sequence[Entity]) -> None:
+    def __init__(
+        self, ents: Sequence[Entity], text: str = "", quotes: Sequence[tuple[int, int]] = ()
+    ) -> None:
         self.ents = sorted(ents, key=lambda e: e.start)
         self.ends = [e.end for e in self.ents]
         self.names = {clean_name(e.text): e.canonical for e in self.ents if e.canonical}
+        self.text = text
+        self.quotes = list(quotes)
+
+    def _quoted(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quotes)
+
+    def antecedent(self, pos: int) -> str | None:
+        """Who "he"/"she" at ``pos`` stands for: the person last named (or described:
+        "a younger crane operator") before ``pos`` in its paragraph, outside quotes;
+        else the last person named before."""
+        text = self.text
+        p0 = text.rfind("\n", 0, pos) + 1
+        # tiers, most trusted first: full names tagged PERSON, descriptions and untagged
+        # names; names NER tagged as something else ("Agnes Varga" as ORG); lone words
+        # tagged PERSON (often a place: "Dunmere", "Vostrad")
+        best: list[tuple[int, str] | None] = [None, None, None]
+
+        def offer(tier: int, at: int, name: str) -> None:
+            b = best[tier]
+            if not self._quoted(at) and (b is None or at > b[0]):
+                best[tier] = (at, name)
+
+        for e in self.ents:
+            if p0 <= e.start and e.end <= pos and e.label == "PERSON":
+                name = e.canonical or e.text
+                offer(0 if " " in clean_name(e.text) else 2, e.start, name)
+        for m in _NAME.finditer(text, p0, pos):
+            others = [e for e in self.within(m.start(), m.end()) if e.label != "PERSON"]
+            if _name_like(m.group()):
+                offer(1 if others else 0, m.start(), self.canonical(m.group()))
+        for m in _DESCRIPTION.finditer(text, p0, pos):
+            offer(0, m.start(), m.group("d"))
+        for b in best:
+            if b is not None:
+                return b[1]
+        p = self.last_person_before(pos)
+        return (p.canonical or p.text) if p else None
 
     def canonical(self, name: str) -> str:
         return self.names.get(name, name)
@@ -82,7 +129,7 @@ class _Ents:
         return None
 
 
-def _pair_quotes(text: str) -> list[tuple[int, int]]:
+def pair_quotes(text: str) -> list[tuple[int, int]]:
     """(content start, content end) of every quotation."""
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -123,6 +170,11 @@ _ORG_WORDS = re.compile(
     r"|Forces?|Office|Department|Committee|Commission|Organi[sz]ation|Association|University"
     r"|Institute|Times|Post|Service|Government|Parliament|Court|Police|Kremlin|Pentagon|NATO)\b"
 )
+_INSTITUTION = re.compile(
+    r"\b(?i:ministry|ministries|government|council|company|army|military|police"
+    r"|spokes(?:man|woman|person)|office|agency|committee|commission|court|board|union"
+    r"|authorit(?:y|ies)|department|embassy|delegation|administration|prosecutors?)\b"
+)
 _NAME = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}\b")
 
 
@@ -150,9 +202,12 @@ def _pronoun_before(text: str, verb_at: int, ents: _Ents) -> tuple[bool, str | N
         text[max(0, verb_at - 40) : verb_at],
     )
     if m and m.group(1).lower() in _PRONOUNS:
-        p = ents.last_person_before(verb_at - len(m.group(0)))
-        return True, (p.canonical or p.text) if p else None
+        return True, ents.antecedent(verb_at - len(m.group(0)))
     return False, None
+
+
+def _description(phrase: str) -> str:
+    return re.sub(r"^(?i:the|a|an|its|their)\s+", "", " ".join(phrase.split())).strip(" ,")
 
 
 def _resolve(phrase_a: int, phrase_b: int, text: str, ents: _Ents, verb_at: int) -> str | None:
@@ -164,16 +219,25 @@ def _resolve(phrase_a: int, phrase_b: int, text: str, ents: _Ents, verb_at: int)
         return best.canonical or clean_name(best.text)
 
     persons = [e for e in inside if e.label == "PERSON"]
+    phrase = text[phrase_a:phrase_b].strip(" ,.;:")
+    inst = _INSTITUTION.search(phrase)
+    if (
+        persons
+        and inst
+        and all(" " not in clean_name(e.text) for e in persons)
+        and phrase_a + inst.start() < min(e.start for e in persons)
+        and len(phrase.split()) <= 8
+    ):
+        # "the defence ministry in Vostrad": the ministry speaks, not a lone name
+        return _description(phrase)
     if persons:
         return nearest(persons)
     named = [e for e in inside if e.label == "ORG" and _name_like(e.text)]
     if named:
         return nearest(named)
-    phrase = text[phrase_a:phrase_b].strip(" ,.;:")
     words = phrase.lower().split()
     if words and words[-1] in _PRONOUNS:
-        p = ents.last_person_before(phrase_a)
-        return (p.canonical or p.text) if p else None
+        return ents.antecedent(phrase_a)
     if _ROLE.search(phrase):
         orgs = [w for w in re.findall(r"\b[A-Z][\w.-]+", phrase) if w.lower() != "the"]
         for e in reversed(ents.ents):
@@ -185,6 +249,10 @@ def _resolve(phrase_a: int, phrase_b: int, text: str, ents: _Ents, verb_at: int)
     names = [n for n in _NAME.findall(phrase) if _name_like(n)]
     if names:
         return ents.canonical(names[0])
+    tail = phrase.rsplit(",", 1)[-1]
+    if _INSTITUTION.search(tail) and len(tail.split()) <= 8:
+        # "a spokesman for the transport ministry", "In a statement, the ministry"
+        return _description(tail)
     for label in ("ORG", "GPE", "NORP", "LOC"):
         cands = [e for e in inside if e.label == label]
         if cands:
@@ -198,10 +266,13 @@ def _resolve(phrase_a: int, phrase_b: int, text: str, ents: _Ents, verb_at: int)
 
 def _after_attribution(text: str, b: int, limit: int, ents: _Ents) -> str | None:
     window = text[b:limit]
-    cut = re.search(r"[“\"«]|[.!?](?:\s|$)", window[1:] if window[:1] in '"”»’' else window)
     off = 1 if window[:1] in '"”»’' else 0
-    if cut:
+    for cut in re.finditer(r"[“\"«]|[.!?](?:\s|$)", window[off:]):
+        word = re.search(r"([\w.]+)$", window[off : off + cut.start()])
+        if cut.group()[0] == "." and word and word.group(1).lower() in ABBREVIATIONS:
+            continue  # "said Dr. Ilse Brandt"
         window = window[: off + cut.start()]
+        break
     m = re.match(r"^[\"”»’]?\s*[,.:;—–-]?\s*", window)
     s = m.end() if m else 0
     v = _VERB_RE.search(window, s)
@@ -301,9 +372,11 @@ def _reported(text: str, quotes: list[tuple[int, int]], ents: _Ents) -> list[Quo
     return out
 
 
-def extract_quotes(text: str, entities: Sequence[Entity] = (), english: bool = True) -> list[Quote]:
-    ents = _Ents(entities)
-    spans = _pair_quotes(text)
+def extract_quotes(
+    text: str, entities: Sequence[Entity] = (), english: bool = True, lang: str | None = None
+) -> list[Quote]:
+    spans = pair_quotes(text)
+    ents = _Ents(entities, text, spans)
     out: list[Quote] = []
     prev_para, prev_speaker = -1, None
     for a, b in spans:
@@ -320,6 +393,8 @@ def extract_quotes(text: str, entities: Sequence[Entity] = (), english: bool = T
             speaker = _after_attribution(text, b, min(para_end, b + 160), ents)
             if speaker is None:
                 speaker = _before_attribution(text, a - 1, para_start, ents)
+        else:
+            speaker = _intl_speaker(text, a, b, para_start, para_end, spans)
         if speaker is None and para_start == prev_para:
             speaker = prev_speaker
         if len(content.split()) < 3 and speaker is None:
@@ -333,3 +408,73 @@ def extract_quotes(text: str, entities: Sequence[Entity] = (), english: bool = T
         out.extend(_reported(text, spans, ents))
     out.sort(key=lambda q: q.start)
     return out
+
+
+# ------------------------------------------------------------------ other languages
+# No NER outside English: speakers are names written as two or more capitalised
+# words ("Lena Okafor"; German "Innenministerin Lena Okafor" gives its last two words)
+# next to a speech verb right after the quote ("», a déclaré la ministre, Lena
+# Okafor,", "“, sagte sie"), or before a quote opened by a colon ("Il sindaco Giulia
+# Ferrante ha promesso chiarezza: «..."). A pronoun or a verb without a subject
+# ("», ha detto.") points at the last name before the quote.
+INTL_VERBS = (
+    r"(?:a|ont)(?:-t-(?:il|elle|ils|elles))?\s+(?:d[ée]clar[ée]|dit|affirm[ée]|ajout[ée]|expliqu[ée]"
+    r"|indiqu[ée]|pr[ée]cis[ée]|assur[ée]|soulign[ée]|estim[ée]|lanc[ée]|confi[ée]|pr[ée]venu"
+    r"|averti|martel[ée]|r[ée]agi|racont[ée]|t[ée]moign[ée]|insist[ée]|reconnu|conclu)"
+    r"|d[ée]clare|dit|affirme|ajoute|explique|indique|pr[ée]cise|assure|souligne|estime|lance"
+    r"|confie|raconte|d[ée]plore|r[ée]sume"
+    r"|dijo|declar[óo]|afirm[óo]|a[ñn]adi[óo]|explic[óo]|indic[óo]|se[ñn]al[óo]|asegur[óo]"
+    r"|subray[óo]|relat[óo]|cont[óo]|advirti[óo]|manifest[óo]|expres[óo]|sostuvo|agreg[óo]"
+    r"|coment[óo]|lament[óo]|insisti[óo]|dice|afirma|asegura|explica|se[ñn]ala"
+    r"|ha\s+(?:dicho|declarado|afirmado|explicado|se[ñn]alado|asegurado|detto|dichiarato"
+    r"|affermato|aggiunto|spiegato|sottolineato|raccontato|assicurato|precisato|commentato"
+    r"|ribadito|avvertito|concluso|osservato)"
+    r"|dice|afferma|spiega|racconta|aggiunge|sottolinea|osserva"
+    r"|sagte|sagt|erkl[äa]rte|erkl[äa]rt|betonte|betont|meinte|warnte|berichtete|versicherte"
+    r"|kritisierte|forderte|f[üu]gte|[äa]u[ßs]erte|so"
+)
+_INTL_VERB_RE = re.compile(rf"^\s*[,.:;—–-]?\s*(?:{INTL_VERBS})\b", re.I)
+_INTL_PRONOUNS = words("il elle ils elles er sie él ella ellos lui lei loro")
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]+"
+_INTL_NAME = re.compile(rf"{_CAP}(?:\s+{_CAP})+")
+_INTL_NOT_NAME = words(
+    "le la les un une des el los las uno una il lo gli i der die das ein eine den dem "
+    "selon según secondo laut au en dans in im am dieser diese dieses jener jene"
+)
+
+
+def _intl_names(text: str, a: int, b: int, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+    """(position, name) of the names in text[a:b], outside quotes."""
+    out = []
+    for m in _INTL_NAME.finditer(text, a, b):
+        if any(x <= m.start() < y for x, y in spans):
+            continue
+        parts = [w for w in m.group().split() if w.lower() not in _INTL_NOT_NAME]
+        if len(parts) >= 2:
+            out.append((m.start(), " ".join(parts[-2:])))
+    return out
+
+
+def _intl_speaker(
+    text: str, a: int, b: int, para_start: int, para_end: int, spans: Sequence[tuple[int, int]]
+) -> str | None:
+    close = b + 1 if b < len(text) and text[b] in "\"”»“’" else b
+    sent_end = re.search(r"[.!?](?:\s|$)|[«„“\"]", text[close:para_end])
+    after = text[close : close + (sent_end.start() if sent_end else para_end - close)]
+    v = _INTL_VERB_RE.match(after)
+    if v:
+        rest = after[v.end() :]
+        pron = re.match(r"\s*(\w+)", rest)
+        if not (pron and pron.group(1).lower() in _INTL_PRONOUNS):
+            names = _intl_names(text, close + v.end(), close + len(after), spans)
+            if names:
+                return names[0][1]
+        before = _intl_names(text, max(0, a - 600), a, spans)
+        return before[-1][1] if before else None
+    lo = max(para_start, a - 200)
+    opening = text[lo:a].rstrip(" «„“\"")
+    if opening.endswith(":"):
+        sent = re.split(r"[.!?]\s", opening)[-1]
+        names = _intl_names(text, lo + len(opening) - len(sent), lo + len(opening), spans)
+        return names[-1][1] if names else None
+    return None

@@ -3,7 +3,10 @@
 ("thousands of", "several hundred"), which are lower bounds.
 
 "one" alone is ``weak``: kept only when it counts something ("one person"),
-never in "one of", "that one", "no one".
+never in "one of", "that one", "no one". In other languages the words for "one"
+are also the indefinite article ("un", "une", "una", "ein", "eine"): they are
+never read as numbers (and ``quantities`` keeps other spelled-out numbers of
+those languages only when a counted noun follows: "douze ambulances").
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ _FRACTION_WORDS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4
                    "ninths": 9, "tenth": 10, "tenths": 10}  # fmt: skip
 _NOT_NUMBER_PART = frozenset(
     {"hundreds", "thousands", "millions", "billions", "dozens", "second", "seconds"}
+)
+# "one" in other languages: the indefinite article, never a number
+INDEFINITE = words(
+    "un une uno una un' unos unas ein eine einen einem einer eines um uma uns umas een"
 )
 _ONE_BEFORE = words("the this that which any every each no some someone anyone no-one")
 _ONE_AFTER = words("of another another's by after or and-a")
@@ -139,7 +146,9 @@ def _word_mentions_in(text: str, lang: str, lo: int, hi: int) -> list[NumberMent
             else:
                 break
         weak = False
-        if low in ("one", "un", "une", "uno", "una", "ein", "eine", "een", "um", "uma"):
+        if lang != "en" and low in INDEFINITE:
+            continue
+        if low == "one":
             prev = toks[s - 1].t.lower() if s > 0 else ""
             nxt = toks[e].t.lower() if e < len(toks) else ""
             if prev in _ONE_BEFORE or nxt in _ONE_AFTER or text[end : end + 2] in ("'s", "’s"):

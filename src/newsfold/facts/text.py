@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -62,6 +63,8 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 def fold(s: str) -> str:
     """Lower-case, strip accents, unify quote marks and dashes."""
+    if s.isascii():
+        return s.lower()
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -77,3 +80,22 @@ def norm_words(s: str) -> list[str]:
 def in_spans(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """Whether [start, end) overlaps any of ``spans``."""
     return any(a < end and start < b for a, b in spans)
+
+
+class SpanSet:
+    """Spans merged into disjoint sorted intervals, for fast overlap tests."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps any span (empty spans overlap nothing)."""
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start and self.starts[i] < end

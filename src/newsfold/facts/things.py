@@ -43,6 +43,9 @@ _SYNONYMS = {
     "injury": "injury", "people": "person", "person": "person", "individual": "person",
     "%": "percent", "percent": "percent", "per cent": "percent", "percentage": "percent",
     "usd": "dollar", "buck": "dollar", "euro": "euro", "pound": "pound",
+    "evacuated": "evacuee", "evacuee": "evacuee", "rescued": "rescued",
+    "missing": "missing", "injured people": "injury", "wounded people": "injury",
+    "km": "kilometre", "mm": "millimetre", "cm": "centimetre", "kg": "kilogram",
 }  # fmt: skip
 _SPELLING = {"armored": "armoured", "armor": "armour", "defense": "defence", "center": "centre",
              "harbor": "harbour", "kilometer": "kilometre", "meter": "metre", "liter": "litre",
@@ -95,11 +98,118 @@ def _fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
+# Counted nouns of French, Spanish, Italian and German news (accents folded,
+# singular and plural) -> the English noun, so that "42 morts", "42 Tote" and "42
+# dead" share a key. Words that are also common English counted nouns with another
+# meaning are left out (Italian "case" = houses, "ore" = hours).
+_FOREIGN_LINES = """
+dead: morts mort deces tues tue muertos muerto fallecidos fallecido muertes morti morto
+  deceduti deceduto tote toten todesopfer
+victim: victimes victime victimas victima vittime vittima opfer
+person: personnes personne gens personas persona persone menschen mensch personen
+injured: blesses blesse heridos herido feriti ferito verletzte verletzten verwundete
+missing: disparus disparues desaparecidos desaparecidas dispersi vermisste vermissten
+resident: habitants habitant residents vecinos vecino habitantes residentes abitanti
+  residenti einwohner bewohner anwohner
+evacuee: evacues evacuees evacuados evacuadas evacuati sfollati evakuierte evakuierten
+displaced: deplaces sinistres desplazados damnificados senzatetto obdachlose
+family: familles famille familias familia famiglie famiglia familien familie
+child: enfants enfant ninos nino bambini bambino kinder kind
+man: hommes homme hombres hombre uomini uomo manner mann
+woman: femmes femme mujeres mujer donne donna frauen frau
+body: corps cadaveres cadaver cadaveri leichen leiche
+worker: travailleurs ouvriers trabajadores obreros lavoratori operai arbeiter
+employee: salaries employes empleados dipendenti impiegati beschaftigte mitarbeiter angestellte
+job: emplois empleos arbeitsplatze
+refugee: refugies refugiados rifugiati profughi fluchtlinge
+migrant: migrants migrantes migranti migranten
+prisoner: prisonniers prisioneros prigionieri gefangene
+detainee: detenus detenidos detenuti haftlinge
+arrest: arrestations detenciones arresti festnahmen
+passenger: passagers pasajeros passeggeri passagiere fahrgaste
+firefighter: pompiers bomberos pompieri feuerwehrleute
+rescuer: secouristes socorristas rescatistas soccorritori rettungskrafte
+police officer: policiers gendarmes policias poliziotti carabinieri polizisten
+volunteer: benevoles volontaires voluntarios volontari freiwillige
+doctor: medecins medicos medici arzte
+student: eleves etudiants estudiantes alumnos studenti schuler studenten
+tourist: touristes turistas turisti touristen
+vote: voix votos voti stimmen
+lawmaker: deputes diputados deputati abgeordnete
+soldier: soldats soldat militaires troupes soldados soldado militares tropas efectivos soldati
+  soldato militari truppe soldaten truppen
+reservist: reservistes reservistas riservisti reservisten
+tank: chars blindes tanques carri panzer
+vehicle: vehicules vehicule vehiculos vehiculo veicoli veicolo fahrzeuge fahrzeugen
+aircraft: avions avion aviones aerei aereo flugzeuge
+helicopter: helicopteres helicopteros elicotteri hubschrauber
+drone: droni drohnen
+missile: misiles missili raketen
+rocket: roquettes cohetes razzi
+ship: navires buques navi schiffe
+boat: bateaux barcos barche boote
+weapon: armes armas armi waffen
+unit: unites unidades unita einheiten
+hospital: hopitaux hopital hospitales ospedali ospedale krankenhauser lazarette
+camp: campamentos campi
+home: logements habitations domiciles viviendas hogares casas abitazioni hauser wohnungen
+building: batiments immeubles edificios edifici gebaude
+bridge: ponts puentes ponti brucken
+road: routes carreteras strade straßen
+school: ecoles escuelas scuole schulen
+shop: commerces magasins boutiques tiendas comercios negozi geschafte laden
+company: entreprises empresas imprese aziende unternehmen firmen
+village: pueblos villaggi dorfer
+municipality: communes municipios comuni gemeinden
+city: villes ciudades citta stadte
+country: pays paises lander
+region: regions regiones regioni regionen
+train: trenes treni zuge
+car: voitures coches automoviles autos
+flight: vols vuelos voli fluge
+tonne: tonnes toneladas tonnellate tonnen
+kilometre: kilometres kilometros chilometri kilometer km
+metre: metres metros metri meter
+millimetre: millimetres milimetros millimetri millimeter mm
+centimetre: centimetres centimetros centimetri zentimeter cm
+hectare: hectares hectareas ettari hektar
+litre: litres litros litri liter
+kilogram: kilos kilogrammes kilogramos chili kilogramm kg
+euro: euros euro
+dollar: dollars dolares dollari dollar
+pound: livres libras sterline pfund
+crown: couronnes coronas corone kronen
+franc: francs francos franchi franken
+ruble: roubles rublos rubli rubel
+percent: prozent pourcent
+second: secondes segundos secondi sekunden
+minute: minutos minuti minuten
+hour: heures horas stunden
+day: jours journees dias giorni tage tagen
+week: semaines semanas settimane wochen
+month: mois meses mesi monate monaten
+year: ans annees anos anni jahre jahren
+decade: decennies decadas decenni jahrzehnte
+century: siecles siglos secoli jahrhunderte
+night: nuits noches notti nachte
+"""
+FOREIGN_NOUNS = {
+    w: english.strip()
+    for line in re.sub(r"\n\s+", " ", _FOREIGN_LINES).strip().splitlines()
+    for english, _, foreign in [line.partition(":")]
+    for w in foreign.split()
+}
+
+
+def _singular_any(word: str) -> str:
+    return FOREIGN_NOUNS.get(word) or singular(word)
+
+
 def _part_key(part: str) -> str:
     words = [_SPELLING.get(w, w) for w in re.findall(r"[\w%$€£]+(?:[-'][\w]+)*", _fold(part))]
     if not words:
         return ""
-    sing = [singular(w) for w in words]
+    sing = [_singular_any(w) for w in words]
     for n in (2, 1):
         if len(sing) >= n:
             phrase = " ".join(sing[-n:])

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -57,7 +58,19 @@ class SQLiteStore(Store):
         # migrate() opens its own transactions; sqlite3 in autocommit mode here.
         self.conn.isolation_level = "DEFERRED"
         try:
-            migrate(self.conn)
+            # Two processes opening a new store race to create it: the loser's migration
+            # fails on "table ... already exists" and rolls back; it then looks again at
+            # which migrations the winner recorded (bounded: about 30 s).
+            for attempt in range(300):
+                try:
+                    migrate(self.conn)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "already exists" not in str(exc) or attempt == 299:
+                        raise
+                    if self.conn.in_transaction:
+                        self.conn.rollback()
+                    time.sleep(0.1)
         finally:
             self.conn.isolation_level = None
 
@@ -179,8 +192,11 @@ class SQLiteStore(Store):
 
     def dedupe_rows(self) -> Iterator[tuple[str, str, bytes, Any, int, str | None]]:
         for row in self.conn.execute(
-            "SELECT id, content_hash, minhash, published, length(text), duplicate_of "
-            "FROM articles ORDER BY seq"
+            # the length the deduper ranks by is that of Article.full_text (title, blank
+            # line, body): the same after a reload as in the run that added the article
+            "SELECT id, content_hash, minhash, published, "
+            "CASE WHEN title != '' THEN length(title) + 2 + length(text) ELSE length(text) END, "
+            "duplicate_of FROM articles ORDER BY seq"
         ):
             published = dt.date.fromisoformat(row[3]) if row[3] else None
             yield row[0], row[1], row[2], published, row[4], row[5]
@@ -254,6 +270,13 @@ class SQLiteStore(Store):
                     run_id,
                 ),
             )
+
+    def merge_events(self, absorbed: str, into: str) -> None:
+        """``absorbed`` was merged into ``into`` by the clusterer: re-point its articles and
+        drop its row, in the batch's transaction (else a reload would bring it back)."""
+        self.conn.execute("UPDATE articles SET event = ? WHERE event = ?", (into, absorbed))
+        self.conn.execute("DELETE FROM events WHERE id = ?", (absorbed,))
+        self.conn.execute("DELETE FROM corroboration WHERE event = ?", (absorbed,))
 
     def delete_storyline(self, storyline_id: str) -> None:
         self.conn.execute("DELETE FROM storylines WHERE id = ?", (storyline_id,))

@@ -1,0 +1,112 @@
+"""Clustering throughput: articles per second of the streaming clusterer alone.
+
+    python -m benchmarks.cluster_throughput [--sizes 1000 20000] [--seed 1]
+
+Articles come from the synthetic corpus generator (:mod:`benchmarks.synth`, in
+memory: real-looking titles, bodies, names, numbers and dates in five
+languages). Vectors come from :class:`newsfold.embed.HashingEmbedder` (512
+dimensions, the size of the USE vectors), computed *before* the clock starts,
+as are the lexical features: the timings are the clusterer's own work
+(candidate retrieval from the centroid index, pair scoring, event updates,
+merges) plus storyline linking of the touched events once per batch of 256 (as
+the pipeline does), not embedding, cleaning or the store.
+
+The per-article cost should stay flat as the store grows; the script prints the
+rate per slice of 1,000 articles so a drift would show. BCubed against the
+generator's labels is printed too (with hashing vectors: a smoke check, not a
+quality figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.synth import Generator  # noqa: E402
+from newsfold.embed import HashingEmbedder, lead  # noqa: E402
+from newsfold.evaluate import bcubed  # noqa: E402
+from newsfold.events import StreamingClusterer  # noqa: E402
+from newsfold.features import DocFeatures, doc_features  # noqa: E402
+from newsfold.storylines import StorylineLinker  # noqa: E402
+
+BATCH = 256  # the pipeline's default batch size: storylines are linked once per batch
+
+
+def synthetic(n: int, seed: int) -> tuple[list[DocFeatures], dict[str, str]]:
+    gen = Generator(seed, days=max(60, n // 60))
+    docs: list[Any] = []
+    for line, event in gen.stories():
+        if len(docs) >= n:
+            break
+        docs += gen.reports(line, event)[: n - len(docs)]
+    docs.sort(key=lambda d: (d.date, d.id))
+    embedder = HashingEmbedder(dim=512)
+    vectors = embedder.embed([lead(d.title, "\n\n".join(d.paragraphs)) for d in docs])
+    feats = [
+        doc_features(d.id, d.title, "\n\n".join(d.paragraphs), v, d.date, d.language)
+        for d, v in zip(docs, vectors, strict=True)
+    ]
+    return feats, {d.id: d.label["event"] for d in docs}
+
+
+def measure(n: int, seed: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    feats, gold = synthetic(n, seed)
+    print(f"  {n} synthetic articles ready in {time.perf_counter() - started:.0f} s", flush=True)
+    clusterer = StreamingClusterer()
+    linker = StorylineLinker()
+    slices = []
+    started = time.perf_counter()
+    mark = started
+    for count, doc in enumerate(feats, 1):
+        clusterer.add(doc)
+        for absorbed, into in clusterer.merges():
+            linker.forget(absorbed, into, clusterer.events)
+        if count % BATCH == 0 or count == len(feats):  # as the pipeline: once per batch
+            for event in clusterer.touched():
+                linker.link(event, clusterer.df, clusterer.events)
+        if count % 1000 == 0:
+            now = time.perf_counter()
+            slices.append(round(1000 / (now - mark)))
+            print(f"  {count}: {slices[-1]} articles/s", flush=True)
+            mark = now
+    seconds = time.perf_counter() - started
+    pred = {m: e.id for e in clusterer.events.values() for m in e.members}
+    p, r, f = bcubed(gold, pred)
+    return {
+        "articles": len(feats),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(feats) / seconds),
+        "per_1000_slice": slices,
+        "events": len(clusterer.events),
+        "gold_events": len(set(gold.values())),
+        "storylines": len(linker.storylines),
+        "bcubed_P_R_F1": [round(p, 3), round(r, 3), round(f, 3)],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    for n in args.sizes:
+        result = measure(n, args.seed)
+        print(
+            f"{result['articles']:>6} articles: {result['articles_per_s']:>5} articles/s "
+            f"({result['seconds']} s), {result['events']} events "
+            f"(gold {result['gold_events']}), {result['storylines']} storylines, "
+            f"BCubed {result['bcubed_P_R_F1']}"
+        )
+        print(f"        articles/s per slice of 1000: {result['per_1000_slice']}")
+
+
+if __name__ == "__main__":
+    main()

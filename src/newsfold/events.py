@@ -1,0 +1,882 @@
+"""Stage 6, cluster events: each new article joins an existing event or opens one.
+
+A streaming, single-pass clusterer (Miranda et al. 2018 style): for each
+article, candidate events are retrieved by embedding similarity from a dense
+index of event centroids (:class:`CentroidIndex`: one matrix-vector product,
+events far from a dated article's date skipped); a pair model scores (article,
+event) on several kinds of evidence (embedding to the centroid and to the
+nearest kept member, TF-IDF of words, IDF-weighted names and numbers, the
+title, the years talked about, size); a fixed time prior adds the distance in
+days; the article joins the best candidate above the threshold, else opens a
+new event. An article in a language none of the event's articles is in is
+scored by a second model over what crosses languages (embedding, the event's
+recurring names, numbers).
+
+When an event grows past a checkpoint size (2, 3, 4, 6, 8, 12, ...) it is
+compared with its nearest events as one long article; above the merge
+threshold the older event absorbs the other. :meth:`StreamingClusterer.merges`
+reports (absorbed, into) for the store and its log.
+
+The state evolves one article at a time: the same articles in the same order
+give the same events whatever the batch boundaries. Event ids derive from the
+founding article's id, so they do not depend on batch sizes or on what else is
+in the store. Per-article cost: one index query, a bounded number of candidate
+scorings (each over the article's own terms: the event's TF-IDF norm is
+cached), so it stays flat as the store grows (the index product is linear in
+the number of events, but a 512-float dot per event is cheap next to scoring).
+
+The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
+split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
+training pairs (cross-language and pair models), and shipped as
+``newsfold/data/event_model.json``. The time terms cannot be learned from
+those (ECB+ gold events span text dates weeks apart, SemEval pairs have no
+dates), so they are a fixed prior (:data:`TIME_PRIOR`): "dates help when
+present".
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from newsfold.features import (
+    NAME_KEY,
+    NUMBER_KEY,
+    DocFeatures,
+    DocumentFrequencies,
+)
+from newsfold.models import short_id
+
+FEATURE_NAMES = (
+    "embedding",
+    "embedding_max",
+    "tfidf",
+    "names",
+    "numbers",
+    "title",
+    "days",
+    "undated",
+    "size",
+    "cross_language",
+)
+EXEMPLARS = 8  # member vectors an event keeps for the nearest-member similarity
+REFRESH = 1.25  # re-weigh a cached event vector once the stream has grown this much
+
+
+@dataclass(slots=True)
+class PairModel:
+    """Logistic model over pair features; ``score`` is a probability of 'same event'.
+
+    ``interactions`` are products of two features ("a*b"), computed on the fly.
+    """
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float = 0.5
+
+    def logit(self, features: Mapping[str, float]) -> float:
+        z = self.bias
+        for key, weight in self.weights.items():
+            if "*" in key:
+                a, b = key.split("*", 1)
+                z += weight * features.get(a, 0.0) * features.get(b, 0.0)
+            else:
+                z += weight * features.get(key, 0.0)
+        return z
+
+    def score(self, features: Mapping[str, float]) -> float:
+        z = self.logit(features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weights": self.weights, "bias": self.bias, "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PairModel:
+        return cls(
+            weights={str(k): float(v) for k, v in data["weights"].items()},
+            bias=float(data["bias"]),
+            threshold=float(data.get("threshold", 0.5)),
+        )
+
+
+# Hand-set fallback, used only when the shipped model file is missing.
+DEFAULT_EVENT_MODEL = PairModel(
+    weights={
+        "embedding": 6.0,
+        "tfidf": 14.0,
+        "names": 2.0,
+        "numbers": 1.5,
+        "days": -0.9,
+    },
+    bias=-10.0,
+)
+
+
+@lru_cache(maxsize=1)
+def shipped_models() -> dict[str, Any]:
+    """The trained models shipped in ``newsfold/data/event_model.json`` ({} if absent)."""
+    try:
+        text = resources.files("newsfold").joinpath("data/event_model.json").read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return {}
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def load_model(kind: str = "event") -> PairModel:
+    """A shipped model by kind ("event", "pair", "storyline"), else the hand-set default."""
+    data = shipped_models().get(kind)
+    if data is None:
+        if kind == "event":
+            return DEFAULT_EVENT_MODEL
+        raise KeyError(f"no shipped {kind!r} model")
+    return PairModel.from_json(data)
+
+
+def load_optional(kind: str) -> PairModel | None:
+    data = shipped_models().get(kind)
+    return PairModel.from_json(data) if data else None
+
+
+def shipped_time_prior() -> dict[str, float]:
+    """Weights of the time terms (not learnable from undated training data)."""
+    prior = shipped_models().get("time_prior")
+    return {str(k): float(v) for k, v in prior.items()} if prior else dict(TIME_PRIOR)
+
+
+def shipped_merge_threshold() -> float:
+    value = shipped_models().get("merge_threshold")
+    return float(value) if value is not None else 2.0
+
+
+# logit += days * log1p(gap) + days_over * max(0, span - grace) for two dated sides:
+# gap = days between the article and the event's dates, span = days the event would
+# cover with the article in it. Set by hand: see :func:`time_logit`.
+TIME_PRIOR: dict[str, float] = {"days": -0.5, "days_over": -0.9, "grace": 2.0, "cap": 4.0}
+
+
+@dataclass(slots=True)
+class EventState:
+    """What the clusterer remembers of an event; persisted as one blob."""
+
+    id: str
+    vector_sum: np.ndarray
+    terms: Counter[str] = field(default_factory=Counter)  # summed TF counts
+    names: Counter[str] = field(default_factory=Counter)
+    numbers: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    first: dt.date | None = None
+    last: dt.date | None = None
+    size: int = 0
+    members: list[str] = field(default_factory=list)
+    title: str = ""
+    storyline: str | None = None
+    title_terms: Counter[str] = field(default_factory=Counter)
+    exemplars: list[np.ndarray] = field(default_factory=list)  # first EXEMPLARS member vectors
+    salient: Counter[str] = field(default_factory=Counter)  # members naming it up front
+    seq: int = 0  # articles the clusterer had seen when this event was founded (its age)
+    tfidf_norm: float = 0.0  # cached norm of the TF-IDF vector of ``terms``
+    norm_docs: int = 0  # stream size when ``tfidf_norm`` was computed (0: stale)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
+
+    @property
+    def centroid(self) -> np.ndarray:
+        source, found = self.cache.get("centroid", (None, None))
+        if source is not self.vector_sum or found is None:  # vector_sum is never mutated in place
+            norm = float(np.linalg.norm(self.vector_sum))
+            found = self.vector_sum / norm if norm else self.vector_sum
+            self.cache["centroid"] = (self.vector_sum, found)
+        return found
+
+    def add(self, doc: DocFeatures) -> None:
+        self.vector_sum = self.vector_sum + doc.vector
+        self.terms.update(doc.terms)
+        self.names.update(doc.names)
+        self.numbers.update(doc.numbers)
+        self.title_terms.update(doc.title_terms)
+        self.salient.update(doc.salient)
+        self.languages[doc.language] += 1
+        if doc.date:
+            self.first = min(self.first, doc.date) if self.first else doc.date
+            self.last = max(self.last, doc.date) if self.last else doc.date
+        self.size += 1
+        self.members.append(doc.id)
+        if len(self.exemplars) < EXEMPLARS:
+            self.exemplars.append(np.asarray(doc.vector, dtype=np.float32))
+        if not self.title and doc.title:
+            self.title = doc.title
+        self.norm_docs = 0
+        self.cache.clear()
+
+    def absorb(self, other: EventState) -> None:
+        """Take over all of ``other`` (a merge); ``other`` is then dropped by the caller."""
+        self.vector_sum = self.vector_sum + other.vector_sum
+        self.terms.update(other.terms)
+        self.names.update(other.names)
+        self.numbers.update(other.numbers)
+        self.title_terms.update(other.title_terms)
+        self.salient.update(other.salient)
+        self.languages.update(other.languages)
+        for date in (other.first, other.last):
+            if date:
+                self.first = min(self.first, date) if self.first else date
+                self.last = max(self.last, date) if self.last else date
+        self.size += other.size
+        self.members.extend(other.members)
+        room = EXEMPLARS - len(self.exemplars)
+        self.exemplars.extend(other.exemplars[: max(0, room)])
+        if not self.title:
+            self.title = other.title
+        self.norm_docs = 0
+        self.cache.clear()
+
+    def exemplar_matrix(self) -> np.ndarray:
+        """The kept member vectors as one matrix (cached until the event changes)."""
+        matrix = self.cache.get("exemplars")
+        if matrix is None:
+            rows = self.exemplars or [self.centroid]
+            matrix = self.cache["exemplars"] = np.vstack(rows).astype(np.float32)
+        return matrix
+
+    def years(self) -> frozenset[int]:
+        found = self.cache.get("years")
+        if found is None:
+            found = self.cache["years"] = _years(self.numbers, self.first, self.last)
+        return found
+
+    def core_names(self) -> list[str]:
+        """Names most of the event's articles lead with (cached until the event changes)."""
+        core = self.cache.get("core")
+        if core is None:
+            floor = max(1.0, self.size / 2)
+            core = self.cache["core"] = [n for n, c in self.salient.items() if c >= floor]
+        return core
+
+    def weighted_norm(self, df: DocumentFrequencies) -> float:
+        """Norm of the event's TF-IDF vector, cached until the event or the stream grows."""
+        if not self.norm_docs or df.n_docs > self.norm_docs * REFRESH:
+            self.tfidf_norm = df.norm(self.terms)
+            self.norm_docs = max(1, df.n_docs)
+        return self.tfidf_norm
+
+    def to_blob(self) -> bytes:
+        exemplars = (
+            np.vstack(self.exemplars).astype(np.float16)
+            if self.exemplars
+            else np.zeros((0, 0), np.float16)
+        )
+        data = {
+            "v": 2,
+            "id": self.id,
+            "vector_sum": base64.b64encode(self.vector_sum.astype(np.float32).tobytes()).decode(),
+            "terms": self.terms,
+            "names": self.names,
+            "numbers": self.numbers,
+            "languages": self.languages,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "size": self.size,
+            "members": self.members,
+            "title": self.title,
+            "storyline": self.storyline,
+            "title_terms": self.title_terms,
+            "salient": self.salient,
+            "seq": self.seq,
+            "exemplars": base64.b64encode(exemplars.tobytes()).decode(),
+            "tfidf_norm": self.tfidf_norm,
+            "norm_docs": self.norm_docs,
+        }
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_blob(cls, blob: bytes) -> EventState:
+        data = json.loads(blob)
+        vec = np.frombuffer(base64.b64decode(data["vector_sum"]), dtype=np.float32).copy()
+        raw = base64.b64decode(data.get("exemplars", ""))
+        flat = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
+        exemplars = list(flat.reshape(-1, vec.shape[0])) if flat.size and vec.size else []
+        return cls(
+            id=data["id"],
+            vector_sum=vec,
+            terms=Counter(data["terms"]),
+            names=Counter(data["names"]),
+            numbers=Counter(data["numbers"]),
+            languages=Counter(data["languages"]),
+            first=dt.date.fromisoformat(data["first"]) if data["first"] else None,
+            last=dt.date.fromisoformat(data["last"]) if data["last"] else None,
+            size=data["size"],
+            members=list(data["members"]),
+            title=data["title"],
+            storyline=data.get("storyline"),
+            title_terms=Counter(data.get("title_terms", {})),
+            salient=Counter(data.get("salient", {})),
+            seq=int(data.get("seq", 0)),
+            exemplars=exemplars,
+            tfidf_norm=float(data.get("tfidf_norm", 0.0)),
+            norm_docs=int(data.get("norm_docs", 0)),
+        )
+
+
+def day_gap(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> float | None:
+    """Days between a date and an interval; None when either side is unknown."""
+    if date is None or first is None or last is None:
+        return None
+    if first <= date <= last:
+        return 0.0
+    return float(min(abs((date - first).days), abs((date - last).days)))
+
+
+@dataclass(slots=True)
+class DocWeights:
+    """An article's TF-IDF weights, computed once per article (not per candidate)."""
+
+    terms: dict[str, float]
+    norm: float
+    names: dict[str, float]
+    numbers: dict[str, float]
+    title: dict[str, float]
+    salient: dict[str, float]
+    idf: dict[str, float]
+    years: frozenset[int]
+
+
+def doc_weights(doc: DocFeatures, df: DocumentFrequencies) -> DocWeights:
+    idf = {t: df.idf(t) for t in doc.terms}
+    terms = {t: (1.0 + math.log(c)) * idf[t] for t, c in doc.terms.items() if c > 0}
+    return DocWeights(
+        idf=idf,
+        years=_years(doc.numbers, doc.date, doc.date),
+        terms=terms,
+        norm=math.sqrt(sum(v * v for v in terms.values())),
+        names={n: df.idf(NAME_KEY + n) for n in doc.names},
+        numbers={n: df.idf(NUMBER_KEY + n) for n in doc.numbers},
+        title={t: df.idf(t) for t in doc.title_terms},
+        salient={n: df.idf(NAME_KEY + n) for n in doc.salient},
+    )
+
+
+def _share(weights: Mapping[str, float], other: Mapping[str, Any] | frozenset[str]) -> float:
+    """IDF-weighted share of ``weights``' items found in ``other``."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for k, w in weights.items() if k in other) / total
+
+
+def _covered(doc: DocFeatures, event: EventState, df: DocumentFrequencies) -> float:
+    """IDF-weighted share of the names most of the event's articles lead with, found in ``doc``."""
+    return _share({n: df.idf(NAME_KEY + n) for n in event.core_names()}, doc.names)
+
+
+def pair_features(
+    doc: DocFeatures, event: EventState, df: DocumentFrequencies, weights: DocWeights
+) -> dict[str, float]:
+    """The evidence that ``doc`` reports ``event``, as numbers for the pair model."""
+    gap = day_gap(doc.date, event.first, event.last)
+    event_norm = event.weighted_norm(df)
+    dot = 0.0
+    counts, idf = event.terms, weights.idf
+    for term, w in weights.terms.items():
+        count = counts.get(term)
+        if count:
+            dot += w * (1.0 + math.log(count)) * idf[term]
+    tfidf = dot / (weights.norm * event_norm) if weights.norm and event_norm else 0.0
+    nearest = float(np.max(event.exemplar_matrix() @ doc.vector))
+    span = _span(doc.date, event.first, event.last)
+    doc_years, event_years = weights.years, event.years()
+    both = bool(doc_years and event_years)
+    return {
+        "years": 1.0 if both and doc_years & event_years else 0.0,
+        "year_conflict": 1.0 if both and not doc_years & event_years else 0.0,
+        "embedding": float(np.dot(doc.vector, event.centroid)),
+        "embedding_max": nearest,
+        "tfidf": tfidf,
+        "names": _share(weights.names, event.names),
+        "numbers": _share(weights.numbers, event.numbers),
+        "title": _share(weights.title, event.title_terms),
+        "salient": _share(weights.salient, event.names),
+        "covered": _covered(doc, event, df),
+        "days": gap if gap is not None else 0.0,
+        "span": span if span is not None else 0.0,
+        "undated": 1.0 if gap is None else 0.0,
+        "size": math.log(event.size) if event.size else 0.0,
+        "cross_language": 0.0 if event.languages.get(doc.language) else 1.0,
+    }
+
+
+def _years(numbers: Iterable[str], first: dt.date | None, last: dt.date | None) -> frozenset[int]:
+    """Years an article or event talks about: year-like numbers and its dates' years."""
+    out = {int(n) for n in numbers if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2100}
+    for date in (first, last):
+        if date is not None:
+            out.add(date.year)
+    return frozenset(out)
+
+
+def _span(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> float | None:
+    """Days the event would span if the article joined it; None when either side is undated."""
+    if date is None or first is None or last is None:
+        return None
+    return float((max(last, date) - min(first, date)).days)
+
+
+def time_logit(features: Mapping[str, float], prior: Mapping[str, float]) -> float:
+    """The fixed time term of the logit (0 when a side is undated).
+
+    News coverage of one happening lasts a day or two; a report further from
+    the event's dates, or one that would stretch the event over more than
+    ``grace`` days, is more likely a new event of the same storyline.
+    """
+    if features.get("undated", 1.0):
+        return 0.0
+    days, span = features.get("days", 0.0), features.get("span", 0.0)
+    z = prior["days"] * math.log1p(days) + prior["days_over"] * max(0.0, span - prior["grace"])
+    return max(z, -prior.get("cap", math.inf))  # overwhelming word evidence can still win
+
+
+@dataclass(slots=True)
+class ClusterConfig:
+    candidates: int = 20  # events retrieved by embedding for full scoring
+    min_similarity: float = 0.2  # ...if their centroid is at least this close to the article
+    window_days: int = 60  # dated events farther than this from a dated article are not candidates
+    model: PairModel = field(default_factory=lambda: load_model("event"))
+    # for an article in a language none of the event's articles is in (words cannot match)
+    cross_model: PairModel | None = field(default_factory=lambda: load_optional("cross"))
+    time_prior: dict[str, float] = field(default_factory=shipped_time_prior)
+    # An event that grew is compared with its neighbours; above this it absorbs one (> 1: never)
+    merge_threshold: float = field(default_factory=lambda: shipped_merge_threshold())
+
+
+class CentroidIndex:
+    """A dense, growable matrix of unit centroids with date intervals, for top-k retrieval.
+
+    Rows are appended (capacity doubles, amortised O(1)), updated in place and
+    marked dead when their item goes away; a query is one matrix-vector product.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []  # row -> item id (dead rows keep their id)
+        self.row: dict[str, int] = {}
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.first = np.zeros(0, dtype=np.int64)  # date ordinals, 0 when undated
+        self.last = np.zeros(0, dtype=np.int64)
+        self.alive = np.zeros(0, dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def put(
+        self, key: str, centroid: np.ndarray, first: dt.date | None, last: dt.date | None
+    ) -> None:
+        """Add or update the row of ``key``."""
+        row = self.row.get(key)
+        if row is None:
+            row = len(self.ids)
+            dim = centroid.shape[0]
+            if row >= self.matrix.shape[0] or self.matrix.shape[1] != dim:
+                self._grow(max(64, 2 * row), dim)
+            self.ids.append(key)
+            self.row[key] = row
+        self.matrix[row] = centroid
+        self.first[row] = first.toordinal() if first and last else 0
+        self.last[row] = last.toordinal() if first and last else 0
+        self.alive[row] = True
+
+    def _grow(self, capacity: int, dim: int) -> None:
+        n = len(self.ids)
+        matrix = np.zeros((capacity, dim), dtype=np.float32)
+        if self.matrix.shape[1] == dim:
+            matrix[:n] = self.matrix[:n]
+        first = np.zeros(capacity, dtype=np.int64)
+        last = np.zeros(capacity, dtype=np.int64)
+        alive = np.zeros(capacity, dtype=bool)
+        first[:n], last[:n], alive[:n] = self.first[:n], self.last[:n], self.alive[:n]
+        self.matrix, self.first, self.last, self.alive = matrix, first, last, alive
+
+    def drop(self, key: str) -> None:
+        row = self.row.pop(key, None)
+        if row is not None:
+            self.alive[row] = False
+
+    def nearest(
+        self,
+        vector: np.ndarray,
+        k: int,
+        date: dt.date | None = None,
+        window: float = math.inf,
+        floor: float = -math.inf,
+    ) -> list[str]:
+        """The ``k`` live rows most similar to ``vector`` (at least ``floor``); rows
+        dated farther than ``window`` days from ``date`` are skipped. Ties go to the
+        older row."""
+        n = len(self.ids)
+        if not n or k <= 0:
+            return []
+        sims = self.matrix[:n] @ vector.astype(np.float32)
+        keep = self.alive[:n] & (sims >= floor)
+        if date is not None and math.isfinite(window):
+            day = date.toordinal()
+            first, last = self.first[:n], self.last[:n]
+            gap = np.maximum(first - day, day - last)
+            keep &= ~((first > 0) & (gap > window))
+        sims = np.where(keep, sims, -np.inf)
+        k = min(k, int(keep.sum()))
+        if k <= 0:
+            return []
+        if k < n:
+            kth = sims[np.argpartition(-sims, k - 1)[k - 1]]
+            top = np.flatnonzero(sims >= kth)  # all rows tied with the k-th too
+        else:
+            top = np.arange(n)
+        rows = sorted((int(i) for i in top if np.isfinite(sims[i])), key=lambda i: (-sims[i], i))
+        return [self.ids[i] for i in rows[:k]]
+
+
+class StreamingClusterer:
+    """Assigns articles to events one at a time, in the order given."""
+
+    def __init__(self, config: ClusterConfig | None = None) -> None:
+        self.config = config or ClusterConfig()
+        self.events: dict[str, EventState] = {}
+        self.df = DocumentFrequencies()
+        self._touched: set[str] = set()
+        self._merges: list[tuple[str, str]] = []
+        self.index = CentroidIndex()
+        self._dirty_rows: set[str] = set()
+
+    def load(self, events: Iterable[EventState], df: DocumentFrequencies) -> None:
+        self.events = {e.id: e for e in events}
+        self.df = df
+        self._touched.clear()
+        self._rebuild()
+
+    # ---- the dense index of event centroids ---------------------------------
+    def _rebuild(self) -> None:
+        self.index = CentroidIndex()
+        for event in self.events.values():
+            self.index.put(event.id, event.centroid, event.first, event.last)
+        self._dirty_rows.clear()
+
+    def _refresh_rows(self) -> None:
+        for eid in sorted(self._dirty_rows):
+            event = self.events.get(eid)
+            if event is not None:
+                self.index.put(eid, event.centroid, event.first, event.last)
+        self._dirty_rows.clear()
+
+    def candidates(self, doc: DocFeatures) -> list[EventState]:
+        """The events most similar to ``doc`` by embedding, within the time window."""
+        self._refresh_rows()
+        found = self.index.nearest(
+            doc.vector,
+            self.config.candidates,
+            doc.date,
+            self.config.window_days,
+            self.config.min_similarity,
+        )
+        return [self.events[eid] for eid in found]
+
+    # ---- scoring --------------------------------------------------------------
+    def features(self, doc: DocFeatures, event: EventState) -> dict[str, float]:
+        return pair_features(doc, event, self.df, doc_weights(doc, self.df))
+
+    def logit(self, features: Mapping[str, float]) -> float:
+        model = self.config.model
+        if features.get("cross_language") and self.config.cross_model is not None:
+            model = self.config.cross_model
+        return model.logit(features) + time_logit(features, self.config.time_prior)
+
+    def scored(
+        self, doc: DocFeatures, limit: int | None = None
+    ) -> list[tuple[float, EventState, dict[str, float]]]:
+        """Candidates with their same-event probability, best first."""
+        weights = doc_weights(doc, self.df)
+        out = []
+        for event in self.candidates(doc)[:limit]:
+            feats = pair_features(doc, event, self.df, weights)
+            z = self.logit(feats)
+            out.append((1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), event, feats))
+        out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
+        return out
+
+    def best(self, doc: DocFeatures) -> tuple[EventState | None, float]:
+        """The best-scoring candidate event and its score (not yet joined)."""
+        scored = self.scored(doc)
+        if not scored:
+            return None, -1.0
+        return scored[0][1], scored[0][0]
+
+    def add(self, doc: DocFeatures, force_event: str | None = None) -> tuple[str, bool]:
+        """Put ``doc`` into an event; returns (event id, whether the event is new).
+
+        ``force_event`` joins a known event without scoring (copies follow their canonical).
+        """
+        target: EventState | None = None
+        if force_event and force_event in self.events:
+            target = self.events[force_event]
+        else:
+            best, score = self.best(doc)
+            if best is not None and score >= self.config.model.threshold:
+                target = best
+        self.df.add(doc.keys())
+        created = target is None
+        if target is None:
+            target = EventState(
+                id=short_id("ev", doc.id),
+                vector_sum=np.zeros_like(doc.vector),
+                seq=self.df.n_docs,
+            )
+            self.events[target.id] = target
+        target.add(doc)
+        self._touched.add(target.id)
+        self._dirty_rows.add(target.id)
+        if not created and self.config.merge_threshold <= 1.0 and _checkpoint(target.size):
+            target = self._merge_neighbours(target)
+        return target.id, created
+
+    def _merge_neighbours(self, event: EventState) -> EventState:
+        """Merge ``event`` with a neighbour it now clearly duplicates (repeatedly).
+
+        The older event (founded first) keeps its id; the merge is recorded for
+        :meth:`merges`. Cost: one candidate retrieval per grown event.
+        """
+        while True:
+            probe = event_as_doc(event)
+            partner = None
+            for score, other, _ in self.scored(probe, MERGE_CANDIDATES):
+                if other.id == event.id:
+                    continue
+                if score >= self.config.merge_threshold:
+                    partner = other
+                break  # only the best other candidate is considered
+            if partner is None:
+                return event
+            keep, gone = sorted((event, partner), key=lambda e: (e.seq, e.id))
+            keep.absorb(gone)
+            del self.events[gone.id]
+            self.index.drop(gone.id)
+            self._touched.discard(gone.id)
+            self._touched.add(keep.id)
+            self._dirty_rows.add(keep.id)
+            self._merges.append((gone.id, keep.id))
+            event = keep
+
+    def touched(self) -> list[EventState]:
+        """Events changed since the last call, for the store."""
+        out = [self.events[e] for e in sorted(self._touched) if e in self.events]
+        self._touched.clear()
+        return out
+
+    def merges(self) -> list[tuple[str, str]]:
+        """(absorbed event, event it went into) since the last call, for the store's log."""
+        out, self._merges = self._merges, []
+        return out
+
+
+MERGE_CANDIDATES = 5  # neighbours (by embedding) a grown event is compared with
+
+
+def _checkpoint(size: int) -> bool:
+    """Sizes at which a grown event looks for a neighbour to merge: 2, 3, 4, 6, 8, 12, 16,
+    24, 32, ... (amortised O(1) checks per article, deterministic per article)."""
+    if size < 2:
+        return False
+    high = 1 << (size.bit_length() - 1)
+    return size in (high, high + high // 2)
+
+
+def event_as_doc(event: EventState) -> DocFeatures:
+    """An event seen as one (long) article, to compare it with other events."""
+    return DocFeatures(
+        id=event.id,
+        vector=event.centroid,
+        terms=event.terms,
+        names=frozenset(event.names),
+        numbers=frozenset(event.numbers),
+        date=event.last,
+        language=event.languages.most_common(1)[0][0] if event.languages else "und",
+        title=event.title,
+        title_terms=frozenset(event.title_terms),
+        salient=frozenset(event.salient),
+    )
+
+
+def similarity(a: DocFeatures, b: DocFeatures, df: DocumentFrequencies) -> dict[str, float]:
+    """Pair features between two single articles (``b`` as a one-article event)."""
+    event = EventState(id=b.id, vector_sum=np.zeros_like(b.vector))
+    event.add(b)
+    return pair_features(a, event, df, doc_weights(a, df))
+
+
+# ---------------------------------------------------------------------------- pairs
+PAIR_FEATURES = (
+    "embedding",
+    "tfidf",
+    "names",
+    "numbers",
+    "title",
+    "salient",
+    "covered",
+    "cross_language",
+)
+
+
+class PairScorer:
+    """newsfold's same-event score of two articles (higher: more likely one event).
+
+    The symmetric pair features (each article against the other as a one-article
+    event, averaged both ways) go through the shipped ``pair`` model, a linear
+    model fitted to the SemEval-2022 Task 8 training pairs. Texts are repaired
+    (mojibake) and embedded the way the pipeline embeds articles; the document
+    frequencies come from the texts being compared, as a store would hold them.
+    """
+
+    def __init__(self, embedder: Any = None, model: Mapping[str, Any] | None = None) -> None:
+        self.embedder = embedder
+        self.model = dict(model) if model is not None else shipped_models().get("pair")
+
+    def _embedder(self) -> Any:
+        if self.embedder is None:
+            from newsfold.embed import make_embedder
+
+            self.embedder = make_embedder("use-m3")
+        return self.embedder
+
+    def prepare(self, texts: Sequence[tuple[str, str]]) -> list[DocFeatures]:
+        """(text, language) pairs to features; a title is split off at the first
+        double space when the part before it is short (the SemEval layout)."""
+        import ftfy
+
+        from newsfold.embed import lead
+        from newsfold.features import doc_features
+
+        parts = []
+        for text, _ in texts:
+            fixed = ftfy.fix_text(text)
+            head, sep, body = fixed.partition("  ")
+            if sep and 0 < len(head.strip()) <= 200 and body.strip():
+                parts.append((head.strip(), " ".join(body.split())))
+            else:
+                parts.append(("", " ".join(fixed.split())))
+        unique = {p: n for n, p in enumerate(dict.fromkeys(parts))}
+        order = list(unique)
+        vectors = self._embedder().embed([lead(t, b) for t, b in order])
+        by_part = {p: vectors[unique[p]] for p in order}
+        return [
+            doc_features(str(n), t, b, by_part[(t, b)], None, lang or "und")
+            for n, ((t, b), (_, lang)) in enumerate(zip(parts, texts, strict=True))
+        ]
+
+    def pair_features(
+        self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]
+    ) -> list[dict[str, float]]:
+        docs = self.prepare([*left, *right])
+        a_docs, b_docs = docs[: len(left)], docs[len(left) :]
+        df = DocumentFrequencies()
+        seen: set[str] = set()
+        for doc, (text, _) in zip(docs, [*left, *right], strict=True):
+            if text not in seen:
+                seen.add(text)
+                df.add(doc.keys())
+        out = []
+        for a, b in zip(a_docs, b_docs, strict=True):
+            f, g = similarity(a, b, df), similarity(b, a, df)
+            out.append({k: (f[k] + g[k]) / 2 for k in f})
+        return out
+
+    def score_features(self, features: Mapping[str, float]) -> float:
+        """Same-event score of one pair: 1 very similar .. 0 very dissimilar (may overshoot)."""
+        if not self.model:
+            return float(features.get("embedding", 0.0))
+        if self.model.get("kind") == "trees":
+            overall = predict_trees(self.model, features)
+        else:
+            overall = float(self.model["bias"]) + sum(
+                float(w) * features.get(k, 0.0) for k, w in self.model["weights"].items()
+            )
+        return (4.0 - overall) / 3.0
+
+    def score_texts(
+        self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]
+    ) -> list[float]:
+        return [self.score_features(f) for f in self.pair_features(left, right)]
+
+    def fit(
+        self, features: Sequence[Mapping[str, float]], overall: np.ndarray
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Fit the pair model to gold Overall ratings (1 similar .. 4 not): 100 boosted
+        trees of depth 2 (a few kilobytes of JSON), checked by 5-fold CV on the same data."""
+        from sklearn.ensemble import HistGradientBoostingRegressor
+        from sklearn.model_selection import cross_val_predict
+
+        x = np.array([[f[k] for k in PAIR_FEATURES] for f in features])
+
+        def make() -> Any:
+            return HistGradientBoostingRegressor(
+                max_iter=100, max_depth=2, learning_rate=0.1, random_state=0
+            )
+
+        cv = cross_val_predict(make(), x, overall, cv=5)
+        fit = make().fit(x, overall)
+        model = export_trees(fit, PAIR_FEATURES)
+        self.model = model
+        train = [predict_trees(model, f) for f in features]
+        return model, {
+            "pairs": len(x),
+            "train_r": round(float(np.corrcoef(train, overall)[0, 1]), 4),
+            "cv5_r": round(float(np.corrcoef(cv, overall)[0, 1]), 4),
+        }
+
+
+def export_trees(fit: Any, names: Sequence[str]) -> dict[str, Any]:
+    """A fitted sklearn HistGradientBoostingRegressor as plain JSON-able lists.
+
+    Each node is ``[feature, threshold, left, right, value]``; a leaf has feature -1.
+    """
+    trees = []
+    for (predictor,) in fit._predictors:  # one tree per iteration (regression)
+        nodes = []
+        for node in predictor.nodes:
+            if node["is_leaf"]:
+                nodes.append([-1, 0.0, 0, 0, round(float(node["value"]), 6)])
+            else:
+                nodes.append(
+                    [
+                        int(node["feature_idx"]),
+                        float(node["num_threshold"]),
+                        int(node["left"]),
+                        int(node["right"]),
+                        0.0,
+                    ]
+                )
+        trees.append(nodes)
+    return {
+        "kind": "trees",
+        "features": list(names),
+        "base": float(np.ravel(fit._baseline_prediction)[0]),
+        "trees": trees,
+    }
+
+
+def predict_trees(model: Mapping[str, Any], features: Mapping[str, float]) -> float:
+    """Evaluate a model written by :func:`export_trees` (x <= threshold goes left)."""
+    x = [features.get(k, 0.0) for k in model["features"]]
+    total = float(model["base"])
+    for nodes in model["trees"]:
+        i = 0
+        while nodes[i][0] >= 0:
+            feature, threshold, left, right, _ = nodes[i]
+            i = left if x[feature] <= threshold else right
+        total += nodes[i][4]
+    return total

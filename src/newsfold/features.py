@@ -1,0 +1,211 @@
+"""What the grouping stages compare: words, names, numbers, dates and a vector.
+
+Kept apart from the clusterers so that events and storylines read the same
+evidence, and so that a trained pair model sees exactly what the live
+pipeline computes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?"
+)
+NAME = re.compile(r"\b[A-Z][\w'’-]+(?:[ -](?:[A-Z][\w'’-]+|de|von|van|al|bin|da))*")
+SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*[\"“'‘(]?$")
+
+# Short function words in the languages the embedder knows best; enough to keep
+# them out of TF-IDF (which otherwise learns their IDF from the stream).
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves said says say told according also new one two three its it's
+    year years last week month first mr mrs ms per le la les un une des du de et en est que
+    qui dans pour pas sur au aux par plus ne se ce il elle ils sont été avec son sa ses leur
+    leurs mais ou été cette ces der die das und ist im in den dem des ein eine einer nicht
+    mit sich auf für von zu es sie er wir auch als bei nach wie aus hat wurde werden sind
+    war noch el los las y es en por con para una su sus al lo como más pero se del que fue
+    han il lo gli di da e è per con non una sono""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in WORD.findall(text)]
+
+
+def terms(text: str) -> Counter[str]:
+    """Content words (casefolded, stop words and 1-letter words out)."""
+    return Counter(w for w in words(text) if len(w) > 1 and w not in STOPWORDS)
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Numbers as digit strings ("30,000" and "30 000" both give "30000"); years kept."""
+    out = set()
+    for match in NUMBER.finditer(text):
+        raw = match.group(0)
+        digits = re.sub(r"[,.\u202f\u00a0 ](?=\d{3}(?!\d))", "", raw)
+        digits = digits.replace(",", ".")
+        if digits in {"0", "1", "2", "3"}:
+            continue  # too common to be evidence
+        out.add(digits)
+    return frozenset(out)
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised word runs not at a sentence start, casefolded; a cheap, language-blind NER."""
+    return frozenset(name_counts(text))
+
+
+def name_counts(text: str) -> Counter[str]:
+    """:func:`names` with how often each occurs."""
+    out: Counter[str] = Counter()
+    for match in NAME.finditer(text):
+        name = match.group(0)
+        # sentence-initial: keep only multi-word names ("Jens Stoltenberg said")
+        before = text[max(0, match.start() - 3) : match.start()]
+        if " " not in name and SENTENCE_START.search(before):
+            continue
+        key = name.casefold()
+        if key in STOPWORDS or len(key) < 3:
+            continue
+        out[key] += 1
+        parts = key.split()
+        if len(parts) > 1:
+            for part in parts:  # surnames alone match full names
+                if len(part) > 3 and part not in STOPWORDS:
+                    out[part] += 1
+    return out
+
+
+LEAD_CHARS = 400  # names this early (title, first sentences) say who the article is about
+
+
+def salient_names(title: str, text: str) -> frozenset[str]:
+    """Names in the title or the lead, or said at least twice."""
+    counts = name_counts(f"{title}\n{text}" if title else text)
+    early = names(f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS])
+    return frozenset(n for n, c in counts.items() if c >= 2 or n in early)
+
+
+NAME_KEY = "@"  # names share the document-frequency table with words, under this prefix
+NUMBER_KEY = "#"  # and numbers under this one
+
+
+@dataclass(slots=True)
+class DocFeatures:
+    id: str
+    vector: np.ndarray  # unit-length embedding
+    terms: Counter[str]
+    names: frozenset[str]
+    numbers: frozenset[str]
+    date: dt.date | None
+    language: str
+    title: str = ""
+    source: str | None = None
+    title_terms: frozenset[str] = frozenset()
+    salient: frozenset[str] = frozenset()  # names in the title or lead, or repeated
+
+    def keys(self) -> set[str]:
+        """Everything counted in the document frequencies: words, names, numbers."""
+        out = set(self.terms)
+        out.update(NAME_KEY + n for n in self.names)
+        out.update(NUMBER_KEY + n for n in self.numbers)
+        return out
+
+
+def doc_features(
+    doc_id: str,
+    title: str,
+    text: str,
+    vector: np.ndarray,
+    date: dt.date | None,
+    language: str,
+    source: str | None = None,
+) -> DocFeatures:
+    full = f"{title}\n{text}" if title else text
+    title_terms = terms(title)
+    body_terms = terms(full)
+    body_terms.update(title_terms)  # the headline says what happened: count it twice
+    return DocFeatures(
+        id=doc_id,
+        vector=vector,
+        terms=body_terms,
+        names=names(full),
+        numbers=numbers(full),
+        date=date,
+        language=language,
+        title=title,
+        source=source,
+        title_terms=frozenset(title_terms),
+        salient=salient_names(title, text),
+    )
+
+
+@dataclass(slots=True)
+class DocumentFrequencies:
+    """Streaming document frequencies for TF-IDF; updated one document at a time.
+
+    Words, names (under :data:`NAME_KEY`) and numbers (under :data:`NUMBER_KEY`)
+    share one table.
+    """
+
+    df: Counter[str] = field(default_factory=Counter)
+    n_docs: int = 0
+
+    def add(self, doc_terms: Iterable[str]) -> None:
+        self.df.update(set(doc_terms))
+        self.n_docs += 1
+
+    def idf(self, term: str) -> float:
+        return math.log((1 + self.n_docs) / (1 + self.df.get(term, 0))) + 1.0
+
+    def weigh(self, counts: Mapping[str, float]) -> dict[str, float]:
+        """Sublinear tf * idf, L2-normalised."""
+        vec = self.raw_weights(counts)
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def raw_weights(self, counts: Mapping[str, float]) -> dict[str, float]:
+        """Sublinear tf * idf, not normalised."""
+        return {t: (1.0 + math.log(c)) * self.idf(t) for t, c in counts.items() if c > 0}
+
+    def norm(self, counts: Mapping[str, float]) -> float:
+        """L2 norm of :meth:`raw_weights` (what an event caches)."""
+        n, df = self.n_docs, self.df
+        total = 0.0
+        for t, c in counts.items():
+            if c > 0:
+                w = (1.0 + math.log(c)) * (math.log((1 + n) / (1 + df.get(t, 0))) + 1.0)
+                total += w * w
+        return math.sqrt(total)
+
+
+def sparse_cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(t, 0.0) for t, v in a.items())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def overlap(a: Iterable[str], b: Mapping[str, int] | frozenset[str]) -> float:
+    """Share of ``a``'s items also in ``b`` (0 when ``a`` is empty)."""
+    items = set(a)
+    if not items:
+        return 0.0
+    return sum(1 for x in items if x in b) / len(items)

@@ -1,0 +1,294 @@
+"""Fast tests of the streaming event clusterer (events.py) and the BCubed scorer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsfold.embed import HashingEmbedder, lead
+from newsfold.evaluate import bcubed, pearson
+from newsfold.events import (
+    CentroidIndex,
+    ClusterConfig,
+    EventState,
+    PairModel,
+    StreamingClusterer,
+    load_model,
+    shipped_models,
+)
+from newsfold.features import DocFeatures, DocumentFrequencies, doc_features
+from newsfold.models import short_id
+
+STORIES = [
+    # (id, date, title, text): three happenings, two of them in one place
+    (
+        "a1",
+        "2025-03-04",
+        "Floods kill 42 in Oska valley",
+        "Floods in the Oska valley of Kalvaria killed 42 people, said Lena Okafor in Brenvik.",
+    ),
+    (
+        "a2",
+        "2025-03-04",
+        "Oska valley floods: 42 dead",
+        "Lena Okafor said 42 people died in the Oska valley floods near Brenvik, Kalvaria.",
+    ),
+    (
+        "b1",
+        "2025-03-05",
+        "Corvane bids for Saltmere Harbour",
+        "Corvane Logistics launched a hostile bid for Saltmere Harbour Holdings at 412 pence.",
+    ),
+    (
+        "a3",
+        "2025-03-05",
+        "Oska valley death toll 42, Okafor says",
+        "Brenvik mayor Lena Okafor said the Oska valley floods in Kalvaria killed 42.",
+    ),
+    (
+        "b2",
+        "2025-03-06",
+        "Saltmere Harbour board rejects Corvane",
+        "Saltmere Harbour Holdings rejected the Corvane Logistics bid of 412 pence a share.",
+    ),
+    (
+        "c1",
+        "2025-03-06",
+        "Teleria mobilises reservists",
+        "Teleria called up 12,000 reservists as Rasovian troops gathered near Halvern.",
+    ),
+    (
+        "b3",
+        "2025-03-07",
+        "Corvane raises Saltmere offer",
+        "Corvane Logistics told Saltmere Harbour Holdings investors its 412 pence bid stands.",
+    ),
+]
+
+
+def make_docs(embedder: HashingEmbedder | None = None) -> list[DocFeatures]:
+    embedder = embedder or HashingEmbedder(dim=256)
+    vectors = embedder.embed([lead(t, x) for _, _, t, x in STORIES])
+    return [
+        doc_features(i, t, x, v, dt.date.fromisoformat(d), "en")
+        for (i, d, t, x), v in zip(STORIES, vectors, strict=True)
+    ]
+
+
+def config() -> ClusterConfig:
+    """A hand model, so that these tests do not move when the shipped model is retrained."""
+    model = PairModel({"tfidf": 8.0, "names": 4.0, "embedding": 2.0}, bias=-4.0, threshold=0.5)
+    return ClusterConfig(model=model, merge_threshold=2.0)
+
+
+def run(docs: list[DocFeatures], cfg: ClusterConfig | None = None) -> dict[str, str]:
+    clusterer = StreamingClusterer(cfg or config())
+    return {doc.id: clusterer.add(doc)[0] for doc in docs}
+
+
+def test_groups_the_three_happenings() -> None:
+    got = run(make_docs())
+    assert got["a1"] == got["a2"] == got["a3"]
+    assert got["b1"] == got["b2"] == got["b3"]
+    assert len({got["a1"], got["b1"], got["c1"]}) == 3
+
+
+def test_event_ids_derive_from_the_founding_article() -> None:
+    got = run(make_docs())
+    assert got["a3"] == short_id("ev", "a1")
+    assert got["b3"] == short_id("ev", "b1")
+    assert got["c1"] == short_id("ev", "c1")
+
+
+def test_state_evolves_per_article_not_per_batch() -> None:
+    """Feeding the same articles with a save/load between any two of them changes nothing."""
+    docs = make_docs()
+    whole = run(docs)
+    for cut in range(1, len(docs)):
+        first = StreamingClusterer(config())
+        got = {d.id: first.add(d)[0] for d in docs[:cut]}
+        blobs = [e.to_blob() for e in first.touched()]
+        df = DocumentFrequencies(df=first.df.df.copy(), n_docs=first.df.n_docs)
+        second = StreamingClusterer(config())
+        second.load([EventState.from_blob(b) for b in blobs], df)
+        got.update({d.id: second.add(d)[0] for d in docs[cut:]})
+        assert got == whole, f"cut after {cut}"
+
+
+def test_pipeline_batches_of_1_3_and_all_give_the_same_events(tmp_path: Path) -> None:
+    pytest.importorskip("newsfold.pipeline")
+    from newsfold.pipeline import Pipeline, PipelineOptions
+    from newsfold.store import open_store
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": i, "published": d, "title": t, "text": x, "language": "en"}) + "\n"
+            for i, d, t, x in STORIES
+        ),
+        encoding="utf-8",
+    )
+    results = []
+    for size in (1, 3, 100):
+        store = open_store(str(tmp_path / f"b{size}.db"))
+        options = PipelineOptions(batch_size=size, embedder="hashing", facts=False)
+        Pipeline(store, options).run([str(feed)])
+        results.append({row["id"]: row["event"] for row in store.iter_articles()})
+        store.close()
+    assert results[0] == results[1] == results[2]
+    assert len(set(results[0].values())) >= 2
+
+
+def test_copies_follow_the_forced_event() -> None:
+    docs = make_docs()
+    clusterer = StreamingClusterer(config())
+    first, _ = clusterer.add(docs[0])
+    got, created = clusterer.add(docs[5], force_event=first)
+    assert got == first and not created
+
+
+def test_dates_far_apart_open_a_new_event() -> None:
+    docs = make_docs()
+    late = docs[1]
+    late.date = dt.date(2025, 9, 1)  # same words, six months later
+    got = run([docs[0], late])
+    assert got["a1"] != got["a2"]
+
+
+def test_undated_articles_still_join() -> None:
+    docs = make_docs()
+    for doc in docs:
+        doc.date = None
+    got = run(docs)
+    assert got["a1"] == got["a2"] == got["a3"]
+
+
+def test_merges_are_recorded_and_keep_the_older_id() -> None:
+    def doc(i: str, text: str, vec: list[float]) -> DocFeatures:
+        v = np.asarray(vec, dtype=np.float32)
+        return doc_features(i, "", text, v / np.linalg.norm(v), None, "en")
+
+    docs = [
+        doc("x1", "alpha beta gamma delta", [1, 0, 0]),
+        doc("x2", "omega sigma kappa lambda", [0, 1, 0]),
+        doc("x3", "alpha beta gamma delta omega sigma kappa lambda", [1, 1, 0]),
+        doc("x4", "alpha beta gamma delta omega sigma kappa lambda", [1, 1, 0]),
+        doc("x5", "alpha beta gamma delta omega sigma kappa lambda", [1, 1, 0]),
+    ]
+    model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
+    clusterer = StreamingClusterer(ClusterConfig(model=model, merge_threshold=0.5))
+    for d in docs:
+        clusterer.add(d)
+    merges = clusterer.merges()
+    assert merges == [(short_id("ev", "x2"), short_id("ev", "x1"))]
+    assert list(clusterer.events) == [short_id("ev", "x1")]
+    assert sorted(clusterer.events[short_id("ev", "x1")].members) == [d.id for d in docs]
+    assert clusterer.merges() == []  # reported once
+
+
+def test_blob_round_trip_keeps_everything() -> None:
+    docs = make_docs()
+    clusterer = StreamingClusterer(config())
+    for d in docs:
+        clusterer.add(d)
+    for event in clusterer.touched():
+        back = EventState.from_blob(event.to_blob())
+        assert back.members == event.members
+        assert back.names == event.names and back.salient == event.salient
+        assert back.seq == event.seq and back.first == event.first
+        assert np.allclose(back.vector_sum, event.vector_sum)
+        assert len(back.exemplars) == len(event.exemplars)
+
+
+def test_centroid_index_top_k_window_and_drop() -> None:
+    index = CentroidIndex()
+    for n in range(100):  # grows past its first capacity
+        v = np.zeros(8, dtype=np.float32)
+        v[n % 8] = 1.0
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=n)
+        index.put(f"e{n}", v, day, day)
+    probe = np.zeros(8, dtype=np.float32)
+    probe[3] = 1.0
+    got = index.nearest(probe, 3)
+    assert got == ["e3", "e11", "e19"]  # ties go to the older row
+    near = index.nearest(probe, 3, dt.date(2025, 1, 1) + dt.timedelta(days=51), window=10)
+    assert near == ["e43", "e51", "e59"]
+    index.drop("e3")
+    assert index.nearest(probe, 1) == ["e11"]
+    assert len(index) == 99
+
+
+def test_shipped_model_loads() -> None:
+    model = load_model("event")
+    assert 0.0 < model.threshold < 1.0
+    if shipped_models():
+        assert set(shipped_models()) >= {"event", "pair", "time_prior"}
+
+
+def test_bcubed_and_pearson() -> None:
+    gold = {"a": "1", "b": "1", "c": "2", "d": "2"}
+    assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed(gold, {"a": "x", "b": "x", "c": "x", "d": "x"})
+    assert (p, r) == (0.5, 1.0) and f == pytest.approx(2 / 3)
+    p, r, _ = bcubed(gold, {})  # missing items are singletons
+    assert (p, r) == (1.0, 0.5)
+    assert pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
+    assert pearson([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+    assert pearson([1, 1, 1], [1, 2, 3]) == 0.0
+
+
+@pytest.mark.slow
+def test_translated_report_joins_its_event_with_the_real_embedder() -> None:
+    """A French and a German report of one happening join the English ones (USE vectors)."""
+    from newsfold.embed import make_embedder
+
+    stories = [
+        (
+            "en1",
+            "en",
+            "Floods kill 42 in Kalvaria's Oska valley",
+            "Floods in the Oska valley in northern Kalvaria have killed 42 people and forced "
+            "10,000 from their homes, interior minister Lena Okafor said in Ostrel on Tuesday.",
+        ),
+        (
+            "en2",
+            "en",
+            "Oska valley floods: 42 dead, 17 missing",
+            "At least 42 people died and 17 are missing after the Oska river burst its banks "
+            "in Kalvaria, minister Lena Okafor told reporters in Ostrel.",
+        ),
+        (
+            "en3",
+            "en",
+            "Saltmere Harbour rejects Corvane bid",
+            "The board of Saltmere Harbour Holdings rejected a hostile takeover bid from "
+            "Corvane Logistics worth 412 pence a share on Tuesday.",
+        ),
+        (
+            "fr1",
+            "fr",
+            "Inondations en Kalvarie : 42 morts dans la vallée de l'Oska",
+            "Les inondations dans la vallée de l'Oska, au nord de la Kalvarie, ont fait 42 "
+            "morts et 10 000 déplacés, a annoncé mardi à Ostrel la ministre Lena Okafor.",
+        ),
+        (
+            "de1",
+            "de",
+            "Hochwasser in Kalvarien: 42 Tote im Oska-Tal",
+            "Bei den Überschwemmungen im Oska-Tal im Norden Kalvariens sind 42 Menschen ums "
+            "Leben gekommen, sagte Innenministerin Lena Okafor am Dienstag in Ostrel.",
+        ),
+    ]
+    vectors = make_embedder("use-m3").embed([lead(t, x) for _, _, t, x in stories])
+    day = dt.date(2025, 3, 4)
+    clusterer = StreamingClusterer()  # the shipped models
+    got = {
+        i: clusterer.add(doc_features(i, t, x, v, day, lang))[0]
+        for (i, lang, t, x), v in zip(stories, vectors, strict=True)
+    }
+    assert got["en1"] == got["en2"] == got["fr1"] == got["de1"]
+    assert got["en3"] != got["en1"]

@@ -1,0 +1,95 @@
+"""Fast tests of the evidence the grouping stages compare (features.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from newsfold.features import (
+    NAME_KEY,
+    NUMBER_KEY,
+    DocumentFrequencies,
+    doc_features,
+    name_counts,
+    names,
+    numbers,
+    salient_names,
+    sparse_cosine,
+    terms,
+)
+
+
+def test_terms_drop_stop_words_and_casefold() -> None:
+    got = terms("The Quake hit the island; the quake killed five.")
+    assert got["quake"] == 2
+    assert "the" not in got
+    assert "five" in got
+
+
+def test_numbers_normalise_thousands_and_skip_tiny() -> None:
+    got = numbers("Some 30,000 troops, 30 000 more, 2 tanks and 1.5 billion in 2022.")
+    assert "30000" in got
+    assert "2022" in got
+    assert "1.5" in got
+    assert "2" not in got
+
+
+def test_names_keep_multiword_sentence_starts_and_surnames() -> None:
+    text = "Jens Stoltenberg spoke in Brussels. Later, Stoltenberg met Sergei Shoigu."
+    got = names(text)
+    assert "jens stoltenberg" in got
+    assert "stoltenberg" in got
+    assert "brussels" in got
+    assert "sergei shoigu" in got and "shoigu" in got
+    assert "later" not in got  # a one-word sentence start is not a name
+
+
+def test_name_counts_and_salient_names() -> None:
+    text = (
+        "Talks in Halvern went on. Officials from Rasovia met. "
+        + "x " * 300
+        + ("Rasovia agreed. Mayor Ilse Brandt of Kolby watched.")
+    )
+    counts = name_counts(text)
+    assert counts["rasovia"] == 2
+    lead = salient_names("Halvern talks", text)
+    assert "halvern" in lead  # in the title and the lead
+    assert "rasovia" in lead  # said twice
+    assert "kolby" not in lead  # once, late
+
+
+def test_doc_features_counts_title_twice_and_keys() -> None:
+    vec = np.ones(4, dtype=np.float32) / 2
+    doc = doc_features(
+        "a", "Flood in Kalvaria", "The flood reached Kalvaria on 4 March.", vec, None, "en"
+    )
+    assert doc.terms["flood"] == 3  # title counted twice, body once
+    assert doc.title_terms == frozenset({"flood", "kalvaria"})
+    keys = doc.keys()
+    assert "flood" in keys
+    assert NAME_KEY + "kalvaria" in keys
+    assert NUMBER_KEY + "4" in keys
+
+
+def test_document_frequencies_norm_matches_weigh() -> None:
+    df = DocumentFrequencies()
+    for text in ("flood river rain", "flood town", "election vote town", "vote count"):
+        df.add(terms(text))
+    counts = Counter({"flood": 3, "town": 1, "unseen": 2})
+    raw = df.raw_weights(counts)
+    assert math.isclose(df.norm(counts), math.sqrt(sum(v * v for v in raw.values())))
+    unit = df.weigh(counts)
+    assert math.isclose(math.sqrt(sum(v * v for v in unit.values())), 1.0)
+    assert df.idf("unseen") > df.idf("flood")
+    assert sparse_cosine(unit, unit) == pytest.approx(1.0)
+
+
+def test_dates_do_not_change_lexical_features() -> None:
+    vec = np.zeros(3, dtype=np.float32)
+    a = doc_features("a", "", "Storm hits Saltmere.", vec, dt.date(2025, 1, 1), "en")
+    b = doc_features("b", "", "Storm hits Saltmere.", vec, None, "en")
+    assert a.terms == b.terms and a.names == b.names

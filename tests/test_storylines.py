@@ -1,0 +1,122 @@
+"""Fast tests of storyline linking (storylines.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from newsfold.embed import HashingEmbedder
+from newsfold.events import EventState
+from newsfold.features import DocumentFrequencies, doc_features
+from newsfold.models import short_id
+from newsfold.storylines import StorylineLinker, StorylineState
+
+EMBED = HashingEmbedder(dim=256)
+
+
+def event(eid: str, day: str, *texts: str) -> EventState:
+    vectors = EMBED.embed(list(texts))
+    state = EventState(id=eid, vector_sum=np.zeros(EMBED.dim, dtype=np.float32))
+    for n, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
+        state.add(doc_features(f"{eid}-{n}", "", text, vec, dt.date.fromisoformat(day), "en"))
+    return state
+
+
+FLOOD_1 = event(
+    "ev-flood1",
+    "2025-03-04",
+    "Floods in the Oska valley of Kalvaria killed 42 people, Brenvik mayor Lena Okafor said.",
+    "The Oska river flooded Brenvik in Kalvaria; Lena Okafor ordered evacuations.",
+)
+FLOOD_2 = event(
+    "ev-flood2",
+    "2025-03-09",
+    "The Oska valley flood death toll in Kalvaria rose to 61, Brenvik mayor Lena Okafor said.",
+    "Search teams in Brenvik found more victims of the Oska floods, Kalvaria said.",
+)
+OTHER_FLOOD = event(
+    "ev-flood3",
+    "2025-03-10",
+    "Flash floods in Sarrella, Vellanza, killed 11 people, said governor Marco Vitti.",
+    "Vellanza sent rescuers to Sarrella after the flash floods, Marco Vitti said.",
+)
+FAR_LATER = event(
+    "ev-flood4",
+    "2027-06-01",
+    "Two years on, Brenvik in Kalvaria rebuilt its Oska valley flood walls, Lena Okafor said.",
+)
+
+
+def frequencies(*events: EventState) -> DocumentFrequencies:
+    df = DocumentFrequencies()
+    for state in events:
+        for _ in range(state.size):
+            df.add(set(state.terms) | {"@" + n for n in state.names})
+    return df
+
+
+def test_follow_up_joins_and_another_place_does_not() -> None:
+    df = frequencies(FLOOD_1, FLOOD_2, OTHER_FLOOD)
+    events = {e.id: e for e in (FLOOD_1, FLOOD_2, OTHER_FLOOD)}
+    linker = StorylineLinker()
+    first, _ = linker.link(FLOOD_1, df, events)
+    assert first == short_id("sl", FLOOD_1.id)
+    second, moved = linker.link(FLOOD_2, df, events)
+    assert second == first and moved is None
+    third, _ = linker.link(OTHER_FLOOD, df, events)
+    assert third != first  # same kind of happening, other place and people
+    assert linker.storylines[first].events == [FLOOD_1.id, FLOOD_2.id]
+    assert {s.id for s in linker.touched()} == {first, third}
+
+
+def test_window_keeps_far_events_apart() -> None:
+    df = frequencies(FLOOD_1, FAR_LATER)
+    events = {e.id: e for e in (FLOOD_1, FAR_LATER)}
+    linker = StorylineLinker()
+    a, _ = linker.link(FLOOD_1, df, events)
+    b, _ = linker.link(FAR_LATER, df, events)
+    assert a != b
+
+
+def test_single_event_storyline_moves_and_is_retired() -> None:
+    df = frequencies(FLOOD_1, FLOOD_2)
+    linker = StorylineLinker()
+    thin = EventState(id="ev-thin", vector_sum=np.zeros(EMBED.dim, dtype=np.float32))
+    events = {FLOOD_1.id: FLOOD_1, "ev-thin": thin}
+    a, _ = linker.link(FLOOD_1, df, events)
+    b, _ = linker.link(thin, df, events)  # nothing to go on yet: its own storyline
+    assert a != b
+    # the thin event grows into a copy of the second flood event
+    for name in ("vector_sum", "terms", "names", "numbers", "first", "last", "size", "salient"):
+        setattr(thin, name, getattr(FLOOD_2, name))
+    c, moved = linker.link(thin, df, events)
+    assert c == a and moved == b
+    assert linker.retired() == [(b, a)]
+    assert linker.retired() == []
+
+
+def test_forget_merged_event_retires_empty_storyline() -> None:
+    df = frequencies(FLOOD_1, OTHER_FLOOD)
+    events = {e.id: e for e in (FLOOD_1, OTHER_FLOOD)}
+    linker = StorylineLinker()
+    a, _ = linker.link(FLOOD_1, df, events)
+    b, _ = linker.link(OTHER_FLOOD, df, events)
+    del events[OTHER_FLOOD.id]  # merged into FLOOD_1
+    linker.forget(OTHER_FLOOD.id, FLOOD_1.id, events)
+    assert b not in linker.storylines
+    assert linker.retired() == [(b, a)]
+
+
+def test_storyline_blob_round_trip() -> None:
+    df = frequencies(FLOOD_1, FLOOD_2)
+    events = {e.id: e for e in (FLOOD_1, FLOOD_2)}
+    linker = StorylineLinker()
+    linker.link(FLOOD_1, df, events)
+    linker.link(FLOOD_2, df, events)
+    (line,) = linker.touched()
+    back = StorylineState.from_blob(line.to_blob())
+    assert back.events == line.events and back.first == line.first
+    reloaded = StorylineLinker()
+    reloaded.load([back])
+    assert reloaded.candidates(FLOOD_2)[0].id == line.id
