@@ -54,7 +54,14 @@ def run_child(
     samples: list[tuple[float, int, int, float]] = []
     interrupted = False
     with stdout_path.open("wb") as out, (stdout_path.with_suffix(".err")).open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        # A shell's background job starts with SIGINT ignored, and Python keeps it so:
+        # give the child the default back, so that --max-seconds can stop it cleanly.
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=err,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
+        )
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:

@@ -76,11 +76,27 @@ def snapshot(db: Path) -> dict[str, Any]:
     }
     conn.close()
     # States are JSON whose key order depends on the order counts were added in (a resumed
-    # run loads them from the store first): compare what they say, not their bytes.
-    out["events"] = [(*row[:-1], json.loads(row[-1])) for row in out["events"]]
-    out["storylines"] = [(*row[:-1], json.loads(row[-1])) for row in out["storylines"]]
+    # run loads them from the store first), and whose sets are written in hash order (which
+    # differs between processes): compare what they say, not their bytes.
+    out["events"] = [(*row[:-1], _canonical(json.loads(row[-1]))) for row in out["events"]]
+    out["storylines"] = [(*row[:-1], _canonical(json.loads(row[-1]))) for row in out["storylines"]]
     out["frequencies"] = [json.loads(row[0]) for row in out["frequencies"]]
     return out
+
+
+ORDERED = {"members", "events"}  # lists whose order means something (joining order)
+
+
+def _canonical(value: Any, key: str = "") -> Any:
+    """Lists of strings sorted (they are sets written in hash order), except ORDERED ones."""
+    if isinstance(value, dict):
+        return {k: _canonical(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v, key) for v in value]
+        if key not in ORDERED and items and all(isinstance(v, str) for v in items):
+            return sorted(items)
+        return items
+    return value
 
 
 def _same(got: dict[str, Any], expected: dict[str, Any]) -> None:

@@ -196,7 +196,9 @@ def test_blob_round_trip_keeps_everything() -> None:
     for d in docs:
         clusterer.add(d)
     for event in clusterer.touched():
+        event.years(), event.core_names()  # cached summaries travel too
         back = EventState.from_blob(event.to_blob())
+        assert back.sticky == event.sticky
         assert back.members == event.members
         assert back.names == event.names and back.salient == event.salient
         assert back.seq == event.seq and back.first == event.first

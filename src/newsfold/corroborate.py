@@ -10,12 +10,15 @@ Origins. Two articles descend from one source when any of these holds
    000/001/002 are three rewrites of one AP story: 5-gram Jaccard only
    0.04-0.09, but they share Stoltenberg's quotes;
 3. the same wire attribution (when the two also share >= 8% of their content
-   words, so two AFP stories on different topics stay apart): "(AP)", "as per
-   the Associated Press",
+   words, so two AFP stories on different topics stay apart; for two languages,
+   >= 20% of their names and numbers): "(AP)", "as per the Associated Press",
    "Reuters reported", "according to AFP", AP-style credit lines ("Fraser
    reported from Ankara", "... contributed to this report"), Reuters-style
-   ("Reporting by ...; Editing by ..."), or an outlet quoting its sources
-   ("Daily Sabah, grounding its info from various sources");
+   ("Reporting by ...; Editing by ..."), an outlet quoting its sources
+   ("Daily Sabah, grounding its info from various sources"), any named outlet
+   credited in a dateline or in English, French, Spanish, Italian or German
+   ("OSTREL (Meridian Wire) -", "selon l'agence Meridian Wire", "según informó
+   la agencia Meridian Wire"), or one article crediting the other's outlet;
 4. a shared passage: >= 14 words in a row anywhere in both texts;
 5. paraphrase alignment: >= 50% of the sentences of one article (at least 3)
    have a close sentence in the other (content-word Dice >= 0.5, or cosine
@@ -26,14 +29,17 @@ Short common phrases ("said on Thursday") never link. Links are merged with
 union-find; the origin id is the id of the earliest article (published, then
 id) of the group.
 
-Claims. Quantities with a counted thing are grouped per event by
-``thing_key``; a claim joins a group when owners and places do not
+Claims. Quantities with a counted thing are grouped per event by the
+``thing_key`` of :func:`claim_thing` ("people killed" groups with "deaths", "42
+morts" with "42 dead"); durations ("three days"), vague plurals ("thousands of")
+and negated quantities are not claims. A claim joins a group when owners and places do not
 contradict (unknown is compatible with anything) and its value is within 25%
 of the group's first value. A group flags a conflict when its values are
 incompatible (intervals: facts +-1%, approximate +-10%, "up to" = [0, v],
 "more than" = [v, inf)), or when one value is stated as a forecast in some
 articles and as a fact in others (approximate and bound count as fact-like).
-Negated quantities are not claims.
+A group's ``values`` and ``modalities`` are distinct, in first-seen order; its
+``members`` keep one entry per quantity, with its article.
 """
 
 from __future__ import annotations
@@ -174,9 +180,7 @@ _CREDIT_BEFORE = re.compile(
     r"\s+(?:(?i:the|la|le|el|il|lo|die|der|dem|den)\s+)?)"
     rf"(?P<agency>{_AGENCY_WORDS})?(?P<name>{_NAME})"
 )
-_CREDIT_AFTER = re.compile(
-    rf"(?P<name>{_NAME})\s+(?i:reported|reports|said|says|wrote|zufolge)\b"
-)
+_CREDIT_AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?i:reported|reports|said|says|wrote|zufolge)\b")
 _DATELINE_CREDIT = re.compile(
     r"(?:^|\n)[A-Z][A-Z'’.-]+(?:[ ,][^()\n]{0,60}?)?\s*\((?P<name>[A-Z][^()\n]{1,40})\)\s*[-–—]"
 )
@@ -232,10 +236,7 @@ def anchor_tokens(text: str) -> frozenset[str]:
     """Words that survive translation: numbers (separators dropped, so "10,000" =
     "10 000" = "10.000") and capitalised words inside sentences (names), folded."""
     nums = {re.sub(r"\D", "", n) for n in re.findall(r"\d[\d.,\u00a0\u202f ]*\d|\d", text)}
-    names = {
-        fold(m.group(1))
-        for m in re.finditer(r"(?<=[\w,;:] )([A-Z][\w'’-]{3,})", text)
-    }
+    names = {fold(m.group(1)) for m in re.finditer(r"(?<=[\w,;:] )([A-Z][\w'’-]{3,})", text)}
     return frozenset(n for n in nums | names if n)
 
 

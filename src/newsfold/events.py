@@ -188,7 +188,9 @@ class EventState:
     seq: int = 0  # articles the clusterer had seen when this event was founded (its age)
     tfidf_norm: float = 0.0  # cached norm of the TF-IDF vector of ``terms``
     norm_docs: int = 0  # stream size when ``tfidf_norm`` was computed (0: stale)
+    norm_size: int = 0  # event size when ``tfidf_norm`` was computed
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
+    sticky: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # see _fresh
 
     @property
     def centroid(self) -> np.ndarray:
@@ -216,7 +218,6 @@ class EventState:
             self.exemplars.append(np.asarray(doc.vector, dtype=np.float32))
         if not self.title and doc.title:
             self.title = doc.title
-        self.norm_docs = 0
         self.cache.clear()
 
     def absorb(self, other: EventState) -> None:
@@ -240,6 +241,7 @@ class EventState:
             self.title = other.title
         self.norm_docs = 0
         self.cache.clear()
+        self.sticky.clear()
 
     def exemplar_matrix(self) -> np.ndarray:
         """The kept member vectors as one matrix (cached until the event changes)."""
@@ -249,25 +251,39 @@ class EventState:
             matrix = self.cache["exemplars"] = np.vstack(rows).astype(np.float32)
         return matrix
 
+    def _fresh(self, key: str) -> Any:
+        """A cached summary still good for this size: exact below 8 articles, then
+        recomputed every 25% of growth (O(1) amortised per article)."""
+        size, value = self.sticky.get(key, (0, None))
+        if value is None or (size != self.size and (self.size < 8 or self.size > size * REFRESH)):
+            return None
+        return value
+
     def years(self) -> frozenset[int]:
-        found = self.cache.get("years")
+        found: frozenset[int] | None = self._fresh("years")
         if found is None:
-            found = self.cache["years"] = _years(self.numbers, self.first, self.last)
+            found = _years(self.numbers, self.first, self.last)
+            self.sticky["years"] = (self.size, found)
         return found
 
     def core_names(self) -> list[str]:
-        """Names most of the event's articles lead with (cached until the event changes)."""
-        core = self.cache.get("core")
+        """Names most of the event's articles lead with."""
+        core: list[str] | None = self._fresh("core")
         if core is None:
             floor = max(1.0, self.size / 2)
-            core = self.cache["core"] = [n for n, c in self.salient.items() if c >= floor]
+            core = [n for n, c in self.salient.items() if c >= floor]
+            self.sticky["core"] = (self.size, core)
         return core
 
     def weighted_norm(self, df: DocumentFrequencies) -> float:
         """Norm of the event's TF-IDF vector, cached until the event or the stream grows."""
-        if not self.norm_docs or df.n_docs > self.norm_docs * REFRESH:
+        grown = self.size != self.norm_size and (
+            self.size < 8 or self.size > self.norm_size * REFRESH
+        )  # exact for small events, re-weighed every 25% of growth for big ones: O(1) amortised
+        if not self.norm_docs or grown or df.n_docs > self.norm_docs * REFRESH:
             self.tfidf_norm = df.norm(self.terms)
             self.norm_docs = max(1, df.n_docs)
+            self.norm_size = self.size
         return self.tfidf_norm
 
     def to_blob(self) -> bytes:
@@ -296,6 +312,12 @@ class EventState:
             "exemplars": base64.b64encode(exemplars.tobytes()).decode(),
             "tfidf_norm": self.tfidf_norm,
             "norm_docs": self.norm_docs,
+            "norm_size": self.norm_size,
+            # cached summaries of big events, kept so that a reload decides as a long run would
+            "sticky": {
+                "years": _sticky_json(self.sticky.get("years"), sorted),
+                "core": _sticky_json(self.sticky.get("core"), list),
+            },
         }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
@@ -325,7 +347,22 @@ class EventState:
             exemplars=exemplars,
             tfidf_norm=float(data.get("tfidf_norm", 0.0)),
             norm_docs=int(data.get("norm_docs", 0)),
+            norm_size=int(data.get("norm_size", 0)),
+            sticky=_sticky_load(data.get("sticky", {})),
         )
+
+
+def _sticky_json(entry: tuple[int, Any] | None, order: Any) -> list[Any] | None:
+    return None if entry is None else [entry[0], order(entry[1])]
+
+
+def _sticky_load(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if data.get("years"):
+        out["years"] = (int(data["years"][0]), frozenset(int(y) for y in data["years"][1]))
+    if data.get("core"):
+        out["core"] = (int(data["core"][0]), [str(n) for n in data["core"][1]])
+    return out
 
 
 def day_gap(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> float | None:
@@ -447,7 +484,7 @@ def time_logit(features: Mapping[str, float], prior: Mapping[str, float]) -> flo
 
 @dataclass(slots=True)
 class ClusterConfig:
-    candidates: int = 20  # events retrieved by embedding for full scoring
+    candidates: int = 10  # events retrieved by embedding for full scoring
     min_similarity: float = 0.2  # ...if their centroid is at least this close to the article
     window_days: int = 60  # dated events farther than this from a dated article are not candidates
     model: PairModel = field(default_factory=lambda: load_model("event"))
@@ -685,6 +722,7 @@ class StreamingClusterer:
 
 
 MERGE_CANDIDATES = 5  # neighbours (by embedding) a grown event is compared with
+PROBE_TERMS = 300  # an event compared as one article keeps its most frequent words
 
 
 def _checkpoint(size: int) -> bool:
@@ -701,7 +739,7 @@ def event_as_doc(event: EventState) -> DocFeatures:
     return DocFeatures(
         id=event.id,
         vector=event.centroid,
-        terms=event.terms,
+        terms=Counter(dict(event.terms.most_common(PROBE_TERMS))),
         names=frozenset(event.names),
         numbers=frozenset(event.numbers),
         date=event.last,

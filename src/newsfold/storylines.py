@@ -60,6 +60,13 @@ class StorylineState:
     events: list[str] = field(default_factory=list)
     title: str = ""
     norm: tuple[int, float] = (0, 0.0)  # (stream size, TF-IDF norm of ``terms``): a cache
+    core_cache: tuple[int, Counter[str]] | None = None  # (events, core names): a cache
+
+    def core(self) -> Counter[str]:
+        """Names most of the storyline's events share (cached until it changes)."""
+        if self.core_cache is None or self.core_cache[0] != len(self.events):
+            self.core_cache = (len(self.events), _core(self.names, len(self.events)))
+        return self.core_cache[1]
 
     def weighted_norm(self, df: DocumentFrequencies) -> float:
         """Norm of the storyline's TF-IDF vector, cached until it or the stream grows."""
@@ -135,6 +142,8 @@ class StorylineLinker:
         self.storylines: dict[str, StorylineState] = {}
         self._touched: set[str] = set()
         self._retired: list[tuple[str, str]] = []  # (retired storyline, absorbed into)
+        self._stale: set[str] = set()  # storylines whose events changed: summed again lazily
+        self._events: dict[str, EventState] = {}  # the clusterer's events, as last given
         self.index = CentroidIndex()
 
     def load(self, storylines: Iterable[StorylineState]) -> None:
@@ -155,7 +164,7 @@ class StorylineLinker:
         weights and norm when the caller scores several storylines."""
         gap = _interval_gap(event.first, event.last, line.first, line.last)
         event_names = _core(event.names, event.size) or event.names
-        line_core = _core(line.names, len(line.events))
+        line_core = line.core()
         raw, norm = weights or _raw(event, df)
         dot = sum(
             w * (1.0 + math.log(line.terms[t])) * df.idf(t)
@@ -192,9 +201,10 @@ class StorylineLinker:
         self, event: EventState, df: DocumentFrequencies, events: dict[str, EventState]
     ) -> tuple[str, str | None]:
         """Place ``event`` in a storyline; returns (storyline id, previous id if it moved)."""
+        self._events = events
         current = self.storylines.get(event.storyline or "")
         if current is not None and current.events != [event.id]:
-            self._refresh(current, events)
+            self._mark(current)  # summed again once, when the batch asks for touched()
             return current.id, None
         best, best_score = None, self.config.model.threshold
         weights = _raw(event, df)
@@ -220,10 +230,11 @@ class StorylineLinker:
             del self.storylines[current.id]
             self.index.drop(current.id)
             self._touched.discard(current.id)
+            self._stale.discard(current.id)
             self._retired.append((current.id, best.id))
         best.events.append(event.id)
         event.storyline = best.id
-        self._refresh(best, events)
+        self._add(best, event)
         return best.id, previous
 
     def forget(self, event_id: str, into: str, events: dict[str, EventState]) -> None:
@@ -231,18 +242,39 @@ class StorylineLinker:
 
         A storyline left empty is retired into the storyline of ``into``.
         """
+        self._events = events
         target = events.get(into)
         for line in list(self.storylines.values()):
             if event_id not in line.events:
                 continue
             line.events = [e for e in line.events if e != event_id]
             if line.events:
-                self._refresh(line, events)
+                self._mark(line)
             else:
                 del self.storylines[line.id]
                 self.index.drop(line.id)
                 self._touched.discard(line.id)
+                self._stale.discard(line.id)
                 self._retired.append((line.id, (target.storyline if target else None) or ""))
+
+    def _mark(self, line: StorylineState) -> None:
+        self._stale.add(line.id)
+        self._touched.add(line.id)
+
+    def _add(self, line: StorylineState, event: EventState) -> None:
+        """Count a newly linked event into the storyline's sums at once (cheap), and
+        mark it for a full recount (its other events may have grown too)."""
+        line.vector_sum = line.vector_sum + event.centroid
+        line.terms.update(event.terms)
+        line.names.update({k: 1 for k in event.names})
+        for date in (event.first, event.last):
+            if date is not None:
+                line.first = min(line.first, date) if line.first else date
+                line.last = max(line.last, date) if line.last else date
+        line.norm = (0, 0.0)
+        line.core_cache = None
+        self.index.put(line.id, line.centroid, line.first, line.last)
+        self._mark(line)
 
     def _refresh(self, line: StorylineState, events: dict[str, EventState]) -> None:
         """Recompute a storyline's summary from its events."""
@@ -262,10 +294,17 @@ class StorylineLinker:
         largest = max(members, key=lambda m: (m.size, -len(m.id)))
         line.title = largest.title
         line.norm = (0, 0.0)
+        line.core_cache = None
         self.index.put(line.id, line.centroid, line.first, line.last)
         self._touched.add(line.id)
+        self._stale.discard(line.id)
 
     def touched(self) -> list[StorylineState]:
+        """Storylines changed since the last call (summed again now), for the store."""
+        for line_id in sorted(self._stale):
+            if line_id in self.storylines:
+                self._refresh(self.storylines[line_id], self._events)
+        self._stale.clear()
         out = [self.storylines[s] for s in sorted(self._touched) if s in self.storylines]
         self._touched.clear()
         return out

@@ -118,7 +118,7 @@ class _Match:
     m: re.Match[str]
 
 
-@functools.lru_cache(maxsize=1024)  # date_spans and extract_dates read the same text
+@functools.lru_cache(maxsize=16)  # date_spans and extract_dates read the same text
 def _matches(text: str) -> tuple[_Match, ...]:
     found: list[_Match] = []
     for kind, pat in _PATTERNS:

@@ -1,5 +1,7 @@
 """Scorers for ``newsfold eval``: quantity extraction on the quantulum3 test
-sentences, and the hand-labelled facts of the five seed articles.
+sentences, the hand-labelled facts of the five seed articles, the bundled sample
+corpus (:func:`score_sample`: claims, origins and quotes against
+``sample/gold.json``), and extraction speed (:func:`measure_speed`).
 
 Quantities, matching: a predicted quantity matches a gold one when the values
 are equal (relative tolerance 1e-6; a predicted range counts as its midpoint,
@@ -358,10 +360,28 @@ _LABEL_UNITS = {"km": "kilometre", "m": "metre", "mm": "millimetre", "usd": "dol
 # ... or when the prediction counts people ("42 people", "11 personas") and the label
 # is a count of people ("deaths", "missing", "evacuated", "population").
 _PEOPLE_LABELS = frozenset(
-    "death missing evacuated evacuee rescued injury person resident population employee "
-    "worker member casualty victim displaced arrested passenger shelter".split()
+    [
+        "death",
+        "missing",
+        "evacuated",
+        "evacuee",
+        "rescued",
+        "injury",
+        "person",
+        "resident",
+        "population",
+        "employee",
+        "worker",
+        "member",
+        "casualty",
+        "victim",
+        "displaced",
+        "arrested",
+        "passenger",
+        "shelter",
+    ]
 )
-_PEOPLE_KEYS = frozenset("person resident inhabitant civilian villager local".split())
+_PEOPLE_KEYS = frozenset(["person", "resident", "inhabitant", "civilian", "villager", "local"])
 # ... or when the two may name the same people: staff nouns.
 _MAY_BE_SAME = {
     "personnel": {"troop", "staff", "employee", "worker"},
@@ -501,9 +521,7 @@ def score_sample(
             for m in c["members"]:
                 k = (float(m["value"]), m["value_max"], key)
                 pred.setdefault(m["article"], {}).setdefault(k, {**m, "thing": c["thing"]})
-    gold_triples = [
-        (a, c) for c in gold["claims"] for a in c["articles"]
-    ]  # (article, gold claim)
+    gold_triples = [(a, c) for c in gold["claims"] for a in c["articles"]]  # (article, gold claim)
     found_gold: set[int] = set()
     tp_mod = 0
     used: set[tuple[str, tuple[float, float | None, str]]] = set()
@@ -535,9 +553,7 @@ def score_sample(
         for a, v in pred.items() for k, m in v.items() if (a, k) not in used
     ]  # fmt: skip
     n_gold = len(gold_triples)
-    claims_found = {
-        id(c) for gi, (_, c) in enumerate(gold_triples) if gi in found_gold
-    }
+    claims_found = {id(c) for gi, (_, c) in enumerate(gold_triples) if gi in found_gold}
 
     # ---- origins
     g_articles: dict[str, dict[str, Any]] = gold["articles"]

@@ -39,8 +39,14 @@ class Quantity:
     organisation name ("Russia" for "Russian troops", "US" for "U.S. troops"),
     or else where they are; ``place`` is where they are ("Belarus").
     ``modality``: "fact", "approximate" ("some", "about"), "bound" ("up to",
-    "more than"; see ``bound``) or "forecast" ("likely to climb to", "will").
-    When several cues apply, bound beats approximate beats forecast.
+    "more than", a range "between 40 and 50"; see ``bound``) or "forecast" (a
+    predicted value: "likely to climb to", "forecasters predict up to", "could
+    reach"; a plan stated with "will" is not a forecast). When several cues apply,
+    forecast beats bound beats approximate. ``bound``: "upper", "lower" or "range".
+    ``vague``: a vague plural ("thousands of"), never a claim. ``state``: what
+    happened to the people counted ("killed", "missing", "injured", "evacuated",
+    "rescued", "displaced", "stranded"), read from the verb ("killing 42 people",
+    "17 people are missing").
     """
 
     start: int
@@ -51,7 +57,7 @@ class Quantity:
     thing: str
     subject: str | None
     modality: str  # fact | approximate | bound | forecast
-    bound: str | None  # upper | lower (only when modality == "bound")
+    bound: str | None  # upper | lower | range (only when modality == "bound")
     negated: bool
     sentence: str
     place: str | None = None

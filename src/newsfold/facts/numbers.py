@@ -16,6 +16,11 @@ Choices (documented, not tuned per sentence):
 - "one" alone is ``weak``: it is kept only when it counts something.
 - Vague plurals ("thousands", "several hundred") are lower bounds: thousands
   = 2,000 or more.
+- In languages that write decimal commas, a comma followed by exactly three
+  digits is a thousands separator ("2,000 productos"): news copy from English and
+  Latin American Spanish write them so, and three-decimal figures are rare.
+- Other languages: a plain four-digit number from 1900 to 2100 is a year, and
+  times ("14 h", "19 Uhr"), ages ("21enne") and month numbers ("4/2020") are masked.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ _MULT_ALIASES = {
     "milhão": "million", "bilhão": "billion", "bilhões": "billion", "milliards": "billion",
 }  # fmt: skip
 _MULT = (
-    r"\s?(?:hundred|thousand|million|billion|trillion)s?\b|\s?(?:mn|bn|mln|tn)\b"
+    r"[\s-]?(?:hundred|thousand|million|billion|trillion)s?\b|\s?(?:mn|bn|mln|tn)\b"
     r"|[kKMBT](?![A-Za-z\d])"
     r"|\s?(?:[Mm]ill(?:ion|ions|ionen|ones|ón|oni|ões)|[Mm]illiard(?:s|e|en|i)?|[Mm]rd\.?|[Mm]ld\.?"
     r"|[Mm]ilion[ei]|[Mm]iliard[oi]|[Mm]ilh(?:ão|ões)|[Bb]ilh(?:ão|ões)"
@@ -214,7 +219,7 @@ def _digit_mentions(text: str, style: str) -> list[NumberMention]:
                 end = m.start("frac")
         mult = g["mult"]
         if mult:
-            raw = mult.strip().lower()
+            raw = mult.strip(" -\t\u00a0").lower()
             key = raw.rstrip(".s") or raw
             key = _MULT_ALIASES.get(raw) or _MULT_ALIASES.get(key, key)
             if key.startswith("mill") and key not in _MULT_WORDS:
@@ -375,7 +380,9 @@ def find_number_mentions(
         masks += [(m.start(), m.end()) for m in _DATE_INTL.finditer(text)]
         masks += [(m.start(), m.end()) for pat in _MASKS_INTL for m in pat.finditer(text)]
     masked = SpanSet(masks)
-    digits = [n for n in _digit_mentions(text, style) if not masked.overlaps(n.num_start, n.num_end)]
+    digits = [
+        n for n in _digit_mentions(text, style) if not masked.overlaps(n.num_start, n.num_end)
+    ]
     vague = vague_mentions(text) if lang2 == "en" else []
     taken_set = SpanSet([(n.start, n.end) for n in digits + vague])
     words = [

@@ -8,13 +8,21 @@ number ("artillery pieces and mortars"); "thousands of troops" reads the
 "of" object; "troop numbers are likely to climb to 30,000" and "the number of
 troops is expected to rise to 30,000" read the clause subject. A number with
 no noun ("shift 1,000 more from Germany") inherits the counted noun of the
-previous number in the same sentence. Without a parse (other languages) the
-counted noun is read from the words right after the number.
+previous number in the same sentence; a bare measure word ("the number was
+expected to rise to 25,000", "this figure") takes the thing counted in the last
+two sentences. Without a parse (other languages) the counted noun is the first
+word after the number, past pre-nominal adjectives, that is not a closed-class
+word, a proper noun (French, Spanish, Italian) or a lower-case word (German), and
+that looks like a plural when the number is 2 or more; "800 milioni di euro"
+counts euros, "die Zahl der Todesopfer ... auf 61" counts Todesopfer. Spelled-out
+numbers of those languages are kept only when they count something.
 
-Cue words give the modality ("some 170" approximate, "up to 200" bound,
-"likely to climb to" forecast); bound and approximate cues beat forecast
-cues. "the last 30 years" is a time reference, not a claim: durations after
-last/past/next/coming are dropped.
+Cue words give the modality in English, French, Spanish, Italian and German
+("some 170" approximate, "up to 200" bound, "likely to climb to" forecast); a
+forecast cue beats the others ("forecasters predict up to 150 mm" is a
+forecast). Not claims, dropped: "the last 30 years" (durations after
+last/past/next/coming), "the two countries" (a small spelled number after a
+definite article), "two officials said" (sources).
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ from newsfold.facts.model import Entity, NumberMention, Quantity
 from newsfold.facts.text import words
 from newsfold.facts.things import (
     DEMONYMS,
-    FOREIGN_NOUNS,
     DROP_WORDS,
+    FOREIGN_NOUNS,
     is_time_unit,
     normalise_subject,
     plural,
@@ -482,7 +490,7 @@ def _read_window_intl(m: NumberMention, text: str, after: str, lang: str | None)
         if k == 0 and low in _PLURAL_ARTICLE.get(lang or "", ()):
             skipped += 1
             continue
-        if low in _PRE_ADJ_INTL or (not low in _STOP_INTL and low in DROP_WORDS):
+        if low in _PRE_ADJ_INTL or (low not in _STOP_INTL and low in DROP_WORDS):
             skipped += 1
             continue
         if lang == "de":
@@ -527,17 +535,23 @@ _MEASURE_THIS = re.compile(
     r"(?i:chiffre|nombre|total|bilan|n[uú]mero|cifra|numero|totale|zahl|anzahl|number|figure"
     r"|total|tally|count)\b(?!\s+(?:of|de|d['’]|di|der|von)\b)"
 )
-MEASURE_KEYS = frozenset({"number", "figure", "total", "tally", "count", "level", "size"})
+MEASURE_KEYS = frozenset({"number", "figure", "total", "tally"})
 # What happened to the people counted ("killing 42 people", "17 people are missing",
 # "causó la muerte de 11 personas", "Neun Menschen werden noch vermisst").
 _STATES = [
-    ("killed", r"kill\w*|dead|died|dying|death|lost\s+their\s+lives|muert\w*|fallec\w*"
-               r"|mur(?:i[óo]|ieron)|perecieron|perdieron\s+la\s+vida|tu[ée]e?s?|mort\w*"
-               r"|p[ée]ri(?:e?s|rent)?|d[ée]c[ée]d[ée]\w*|get[öo]tet\w*|gestorben|starben"
-               r"|(?:kamen\s+)?ums\s+leben|tot|tote|uccis\w*|decedut\w*|hanno\s+perso\s+la\s+vita"),
+    (
+        "killed",
+        r"kill\w*|dead|died|dying|death|lost\s+their\s+lives|muert\w*|fallec\w*"
+        r"|mur(?:i[óo]|ieron)|perecieron|perdieron\s+la\s+vida|tu[ée]e?s?|mort\w*"
+        r"|p[ée]ri(?:e?s|rent)?|d[ée]c[ée]d[ée]\w*|get[öo]tet\w*|gestorben|starben"
+        r"|(?:kamen\s+)?ums\s+leben|tot|tote|uccis\w*|decedut\w*|hanno\s+perso\s+la\s+vita",
+    ),
     ("missing", r"missing|disparu\w*|desaparecid\w*|vermisst\w*|dispers[eio]"),
-    ("injured", r"injur\w*|wounded|hurt|bless[ée]\w*|herid\w*|verletzt\w*|verwundet\w*"
-                r"|ferit[eio]"),
+    (
+        "injured",
+        r"injur\w*|wounded|hurt|bless[ée]\w*|herid\w*|verletzt\w*|verwundet\w*"
+        r"|ferit[eio]",
+    ),
     ("evacuated", r"evacuat\w*|[ée]vacu[ée]\w*|evacuad\w*|evakuiert\w*|sfollat\w*"),
     ("rescued", r"rescued|rescuing|secouru\w*|rescatad\w*|gerettet|salvat[eio]"),
     ("displaced", r"displaced|d[ée]plac[ée]\w*|desplazad\w*|vertrieben"),
@@ -571,8 +585,22 @@ _STATE_BEFORE_MAP = {"kill": "killed", "muerte": "killed", "mort": "killed", "mo
                      "injur": "injured", "wound": "injured", "displac": "displaced",
                      "strand": "stranded"}  # fmt: skip
 PEOPLE_KEYS = frozenset(
-    "person resident civilian villager inhabitant local passenger tourist child man woman "
-    "worker migrant refugee".split()
+    [
+        "person",
+        "resident",
+        "civilian",
+        "villager",
+        "inhabitant",
+        "local",
+        "passenger",
+        "tourist",
+        "child",
+        "man",
+        "woman",
+        "worker",
+        "migrant",
+        "refugee",
+    ]
 )
 
 
@@ -631,10 +659,11 @@ def _modality(
     return mod, bound, start, negated
 
 
-# "the two countries", "les deux pays": a reference to things named before, not a count
+# "the two countries", "les deux pays": a small number after a definite article
+# refers to things named before; it is not a count
 _DEFINITE = re.compile(
-    r"\b(?i:the|these|those|its|their|his|her|our|both|les|ces|leurs|ses|los|las|estos|estas"
-    r"|esos|esas|sus|gli|questi|queste|diese)\s+$|(?<![\w'’])(?:i|le|die)\s+$"
+    r"\b(?i:the|these|those|both|les|ces|los|las|estos|estas|esos|esas|gli|questi|queste"
+    r"|diese)\s+$|(?<![\w'’])(?:i|le|die)\s+$"
 )
 # "two Western officials told the paper": how many sources, not a claim
 SOURCE_KEYS = frozenset({"official", "source", "diplomat", "analyst", "expert", "witness"})
@@ -705,7 +734,7 @@ def build_quantities(
             )
         if (m.weak or (m.words and not english)) and not r.thing:
             continue  # "one", and spelled-out numbers of other languages, only count things
-        if m.words and m.value < 100 and _DEFINITE.search(text[max(0, m.start - 12) : m.start]):
+        if m.words and m.value <= 3 and _DEFINITE.search(text[max(0, m.start - 12) : m.start]):
             continue
         key = thing_key(r.thing)
         if key in SOURCE_KEYS and _SOURCE_VERB.match(text[max(r.end, m.end) :][:40]):
@@ -763,7 +792,9 @@ def _measure_thing(
     number was expected to rise to 25,000")."""
     before = text[lo : m.start]
     pat = None if english else _MEASURE_OF.get(lang or "")
-    found = [g for g in pat.finditer(before) if g.group("n").lower() not in _STOP_INTL] if pat else []
+    found = (
+        [g for g in pat.finditer(before) if g.group("n").lower() not in _STOP_INTL] if pat else []
+    )
     if found:
         r.thing = found[-1].group("n").lower()
         return

@@ -16,6 +16,17 @@ nearest PERSON (else ORG, else place) of the attribution is the speaker.
 unattributed quote in the same paragraph as an attributed one has the same
 speaker.
 
+"he"/"she" is resolved within the paragraph first: the last person named there
+(a full name tagged PERSON, a name NER missed, or someone described: "A younger
+crane operator, who asked not to be named, said"), else the last person named
+before. An institution speaks for itself: "the defence ministry in Vostrad
+said", "a spokesman for the transport ministry said".
+
+Other languages (no NER): the speaker is a name of two or more capitalised words
+next to a speech verb right after the quote ("», a déclaré la ministre, Lena
+Okafor,", "“, sagte sie"), or before a quote opened by a colon; a pronoun or a
+verb without subject points at the last name before the quote.
+
 Reported speech: "<speaker> said/told reporters that/claimed ... <clause>"
 without quote marks, and "<clause>, according to <speaker>". The quote text
 is the reported clause.
@@ -443,7 +454,9 @@ _INTL_NOT_NAME = words(
 )
 
 
-def _intl_names(text: str, a: int, b: int, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+def _intl_names(
+    text: str, a: int, b: int, spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, str]]:
     """(position, name) of the names in text[a:b], outside quotes."""
     out = []
     for m in _INTL_NAME.finditer(text, a, b):
@@ -458,7 +471,7 @@ def _intl_names(text: str, a: int, b: int, spans: Sequence[tuple[int, int]]) -> 
 def _intl_speaker(
     text: str, a: int, b: int, para_start: int, para_end: int, spans: Sequence[tuple[int, int]]
 ) -> str | None:
-    close = b + 1 if b < len(text) and text[b] in "\"”»“’" else b
+    close = b + 1 if b < len(text) and text[b] in '"”»“’' else b
     sent_end = re.search(r"[.!?](?:\s|$)|[«„“\"]", text[close:para_end])
     after = text[close : close + (sent_end.start() if sent_end else para_end - close)]
     v = _INTL_VERB_RE.match(after)
@@ -472,7 +485,7 @@ def _intl_speaker(
         before = _intl_names(text, max(0, a - 600), a, spans)
         return before[-1][1] if before else None
     lo = max(para_start, a - 200)
-    opening = text[lo:a].rstrip(" «„“\"")
+    opening = text[lo:a].rstrip(' «„“"')
     if opening.endswith(":"):
         sent = re.split(r"[.!?]\s", opening)[-1]
         names = _intl_names(text, lo + len(opening) - len(sent), lo + len(opening), spans)

@@ -12,6 +12,11 @@
   "death"; wounded, injured, injuries -> "injury"; people, persons -> "person";
   "%", percent, per cent -> "percent".
 
+Counted nouns of French, Spanish, Italian and German news map to the English
+key ("morts", "Tote", "muertos" -> "death"; "soldats", "Soldaten" -> "troop"), so
+claims group across languages; the qualifiers of ``Quantity.state`` make keys
+of their own ("people killed" -> "death", "people missing" -> "missing").
+
 ``normalise_subject`` maps demonyms and aliases to one name: "Russian" ->
 "Russia", "U.S."/"American"/"United States" -> "US".
 """
