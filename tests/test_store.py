@@ -110,3 +110,18 @@ def test_unknown_ids_raise_not_found(memory_store) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no folder"):
         SQLiteStore(tmp_path / "absent" / "x.db")
+
+
+def test_a_failed_migration_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfold.store import migrations
+
+    def m900_broken(conn: sqlite3.Connection) -> None:
+        migrations.run_script(conn, "CREATE TABLE half (x INTEGER);\nCREATE TABLE oops (;\n")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m900_broken])
+    conn = sqlite3.connect(":memory:")
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.migrate(conn)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half" not in tables
+    assert list(conn.execute("SELECT name FROM _migrations")) == []

@@ -560,7 +560,8 @@ class CentroidIndex:
         n = len(self.ids)
         if not n or k <= 0:
             return []
-        sims = self.matrix[:n] @ vector.astype(np.float32)
+        # einsum, not BLAS: a threaded sgemv for one vector spins on a busy machine
+        sims = np.einsum("ij,j->i", self.matrix[:n], vector.astype(np.float32))
         keep = self.alive[:n] & (sims >= floor)
         if date is not None and math.isfinite(window):
             day = date.toordinal()

@@ -274,9 +274,7 @@ class Pipeline:
                     if done.event == absorbed:
                         done.event = event_of[done.id] = into
                 self.linker.forget(absorbed, into, self.clusterer.events)
-                merge_events = getattr(store, "merge_events", None)  # Store API: see events.py
-                if merge_events is not None:
-                    merge_events(absorbed, into)
+                store.merge_events(absorbed, into)
                 store.log(run_id, "merge", absorbed, other=into)
 
         touched = self.clusterer.touched()

@@ -71,6 +71,10 @@ class Store(abc.ABC):
     def save_events(self, events: Iterable[EventState], run_id: int) -> None: ...
 
     @abc.abstractmethod
+    def merge_events(self, absorbed: str, into: str) -> None:
+        """The clusterer merged ``absorbed`` into ``into``: move its articles, drop it."""
+
+    @abc.abstractmethod
     def load_storylines(self) -> list[StorylineState]: ...
 
     @abc.abstractmethod

@@ -49,9 +49,28 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     return applied
 
 
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Execute ``script`` statement by statement inside the current transaction.
+
+    ``executescript`` would COMMIT first and run each statement on its own, so a crash
+    while a store is being created would leave half a schema behind.
+    """
+    if not conn.in_transaction:
+        conn.execute("BEGIN")
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:60]}")
+
+
 @migration
 def m001_initial(conn: sqlite3.Connection) -> None:
-    conn.executescript(
+    run_script(
+        conn,
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
         CREATE TABLE runs (
@@ -141,7 +160,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
             event TEXT PRIMARY KEY,
             data TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
