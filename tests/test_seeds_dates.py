@@ -113,9 +113,7 @@ KEPT = {
 
 
 @pytest.mark.parametrize("key", sorted(REMOVED))
-def test_boilerplate_removed_and_sentences_kept(
-    seeds: Seeds, key: str
-) -> None:
+def test_boilerplate_removed_and_sentences_kept(seeds: Seeds, key: str) -> None:
     cleaned = seeds[key][1]
     for line in REMOVED[key]:
         assert any(line in removed for removed in cleaned.removed), line
@@ -129,8 +127,13 @@ def test_boilerplate_removed_and_sentences_kept(
 
 @pytest.mark.parametrize(
     ("key", "outlet"),
-    [("000", "Army Recognition"), ("001", "ABC News"), ("002", None), ("003", None),
-     ("004", "Washington Examiner")],
+    [
+        ("000", "Army Recognition"),
+        ("001", "ABC News"),
+        ("002", None),
+        ("003", None),
+        ("004", "Washington Examiner"),
+    ],
 )
 def test_outlets(seeds: Seeds, key: str, outlet: str | None) -> None:
     assert seeds[key][1].outlet == outlet
@@ -140,17 +143,19 @@ def test_dates_from_header_and_text(dates: dict[str, DateResult]) -> None:
     assert (dates["000"].date, dates["000"].source) == (dt.date(2022, 2, 3), "text")
     assert "Thursday (February 3)" in dates["000"].evidence
     assert (dates["002"].date, dates["002"].source, dates["002"].confidence) == (
-        dt.date(2022, 2, 3), "header", 1.0,
+        dt.date(2022, 2, 3),
+        "header",
+        1.0,
     )
     assert (dates["003"].date, dates["003"].source, dates["003"].confidence) == (
-        dt.date(2022, 10, 17), "text", 0.8,
+        dt.date(2022, 10, 17),
+        "text",
+        0.8,
     )
     assert dates["001"].date is None and dates["004"].date is None
 
 
-def related(
-    seeds: Seeds, dates: dict[str, DateResult], but: str
-) -> list[tuple[dt.date, str]]:
+def related(seeds: Seeds, dates: dict[str, DateResult], but: str) -> list[tuple[dt.date, str]]:
     return [
         (result.date, full(seeds[key][1]))
         for key, result in sorted(dates.items())
@@ -166,9 +171,7 @@ def test_001_is_anchored_on_the_day_of_its_related_articles(
     assert (result.date, result.source, result.confidence) == (dt.date(2022, 2, 3), "context", 0.3)
 
 
-def test_004_precedes_its_related_articles(
-    seeds: Seeds, dates: dict[str, DateResult]
-) -> None:
+def test_004_precedes_its_related_articles(seeds: Seeds, dates: dict[str, DateResult]) -> None:
     others = related(seeds, dates, "004")
     result = anchor_on_related(full(seeds["004"][1]), others)
     assert result == DateResult(

@@ -38,8 +38,14 @@ from justext.paragraph import Paragraph
 from newsfold.models import RawDocument
 
 __all__ = [
-    "Cleaned", "clean", "detect_language", "first_sentence_title", "looks_like_headline",
-    "looks_like_sentence", "normalise_outlet", "repair",
+    "Cleaned",
+    "clean",
+    "detect_language",
+    "first_sentence_title",
+    "looks_like_headline",
+    "looks_like_sentence",
+    "normalise_outlet",
+    "repair",
 ]
 
 
@@ -64,95 +70,222 @@ _FIX_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=Fals
 # ``search`` on the stripped line; a named group ``outlet`` names the publisher.
 PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     # "Skip to content", "Jump to navigation": accessibility links of the page chrome.
-    ("skip link", re.compile(r"^(?:skip|jump) to (?:the )?(?:main )?(?:content|navigation|"
-                             r"article|search|menu)\b", _I), 6),
+    (
+        "skip link",
+        re.compile(
+            r"^(?:skip|jump) to (?:the )?(?:main )?(?:content|navigation|"
+            r"article|search|menu)\b",
+            _I,
+        ),
+        6,
+    ),
     # "Follow Army Recognition on Google News at this link", "Follow us on X".
-    ("follow", re.compile(r"^follow (?P<outlet>.{2,60}?) on (?:google news|twitter|x|facebook|"
-                          r"telegram|instagram|linkedin|whatsapp|youtube|threads)\b", _I), 16),
+    (
+        "follow",
+        re.compile(
+            r"^follow (?P<outlet>.{2,60}?) on (?:google news|twitter|x|facebook|"
+            r"telegram|instagram|linkedin|whatsapp|youtube|threads)\b",
+            _I,
+        ),
+        16,
+    ),
     # "CLICK HERE TO READ MORE FROM THE WASHINGTON EXAMINER", "Click here to subscribe".
-    ("click here", re.compile(r"^click here\b(?:.*?\b(?:from|at) (?P<outlet>[^.!]{2,60}?)"
-                              r"[.!]?$)?", _I), 16),
+    (
+        "click here",
+        re.compile(
+            r"^click here\b(?:.*?\b(?:from|at) (?P<outlet>[^.!]{2,60}?)"
+            r"[.!]?$)?",
+            _I,
+        ),
+        16,
+    ),
     # "Categorized in: World", "Tags: ...", "Schlagworte: ...", "Etiquetas: ...".
-    ("categories", re.compile(r"^(?:categori[sz]ed (?:in|under)|filed under|tags?|topics?|"
-                              r"related topics|keywords|schlagworte|stichworte|themen|etiquetas|"
-                              r"temas|cat[ée]gories|categor[ií]as|mots[- ]cl[ée]s|argomenti)"
-                              r"\s*:", _I), 20),
+    (
+        "categories",
+        re.compile(
+            r"^(?:categori[sz]ed (?:in|under)|filed under|tags?|topics?|"
+            r"related topics|keywords|schlagworte|stichworte|themen|etiquetas|"
+            r"temas|cat[ée]gories|categor[ií]as|mots[- ]cl[ée]s|argomenti)"
+            r"\s*:",
+            _I,
+        ),
+        20,
+    ),
     # Picture credits at the end of a caption: "(Picture source: Russian MoD)",
     # "(Photo: AP)", "(Fuente de la imagen: ...)", "(Bildquelle: ...)".
-    ("picture credit", re.compile(
-        r"\((?:picture|photo|image|foto|bild|photograph|illustration|pictures|photos)"
-        r"(?: source| credit|quelle)?\s*:[^()]*\)\s*$|\((?:fuente de la imagen|source de "
-        r"l['’]image|cr[ée]dits? photo|photo credit|bildquelle|fonte)\s*:[^()]*\)\s*$|"
-        r"\((?:AP|AFP|EPA|Reuters|Getty|Anadolu)(?: Photo| Images)?(?:/[^()]*)?\)\s*$", _I), 40),
+    (
+        "picture credit",
+        re.compile(
+            r"\((?:picture|photo|image|foto|bild|photograph|illustration|pictures|photos)"
+            r"(?: source| credit|quelle)?\s*:[^()]*\)\s*$|\((?:fuente de la imagen|source de "
+            r"l['’]image|cr[ée]dits? photo|photo credit|bildquelle|fonte)\s*:[^()]*\)\s*$|"
+            r"\((?:AP|AFP|EPA|Reuters|Getty|Anadolu)(?: Photo| Images)?(?:/[^()]*)?\)\s*$",
+            _I,
+        ),
+        40,
+    ),
     # Credit lines of their own: "Photo: Reuters", "Image credit: NASA".
-    ("picture credit", re.compile(r"^(?:photo|picture|image|foto|bild)s?(?: source| credit)?"
-                                  r"\s*:", _I), 12),
+    (
+        "picture credit",
+        re.compile(
+            r"^(?:photo|picture|image|foto|bild)s?(?: source| credit)?"
+            r"\s*:",
+            _I,
+        ),
+        12,
+    ),
     # Short "Photo by X" / "Pictures courtesy of X" lines.
     ("picture credit", re.compile(r"^(?:photo|picture|image|foto)s?\s+(?:by|courtesy)\b", _I), 6),
     # Newsletter sign-ups in several languages: "Subscribe to our newsletter ...",
     # "Abonnez-vous à notre newsletter", "Suscríbase a nuestro boletín".
-    ("newsletter", re.compile(r"\b(?:subscribe|sign up|signup|abonnez[- ]vous|abonnieren sie|"
-                              r"suscr[ií]b[ae]se|suscr[ií]bete|iscriviti)\b.{0,30}\b(?:our|"
-                              r"notre|nos|unseren?|nuestros?|nuestra|nostra)\b.{0,20}\b(?:"
-                              r"newsletters?|bolet[ií]n|inbox|bulletin|notiziario)\b", _I), 25),
+    (
+        "newsletter",
+        re.compile(
+            r"\b(?:subscribe|sign up|signup|abonnez[- ]vous|abonnieren sie|"
+            r"suscr[ií]b[ae]se|suscr[ií]bete|iscriviti)\b.{0,30}\b(?:our|"
+            r"notre|nos|unseren?|nuestros?|nuestra|nostra)\b.{0,20}\b(?:"
+            r"newsletters?|bolet[ií]n|inbox|bulletin|notiziario)\b",
+            _I,
+        ),
+        25,
+    ),
     # Cookie banners: "We use cookies ...", "Accept all cookies", "Cookie settings".
-    ("cookies", re.compile(r"^(?:we use cookies|this (?:web)?site uses cookies|by (?:continuing|"
-                           r"using)\b.*\bcookies|accept (?:all )?cookies|manage cookies|"
-                           r"cookie (?:settings|policy|preferences))", _I), 40),
+    (
+        "cookies",
+        re.compile(
+            r"^(?:we use cookies|this (?:web)?site uses cookies|by (?:continuing|"
+            r"using)\b.*\bcookies|accept (?:all )?cookies|manage cookies|"
+            r"cookie (?:settings|policy|preferences))",
+            _I,
+        ),
+        40,
+    ),
     # "Read more:", "Related:", "See also: ...", "Lire aussi", "Lesen Sie auch: ...".
-    ("read more", re.compile(r"^(?:read more|read also|also read|see also|more on this(?: story)?|"
-                             r"related(?: stories| articles?| coverage| content| news)?|"
-                             r"recommended(?: for you)?|most read|trending now|(?:[àa] )?lire "
-                             r"aussi|lesen sie auch|mehr zum thema|leer m[áa]s|lee tambi[ée]n|"
-                             r"leggi anche)\s*(?:[:>»|–—-].*)?$", _I), 25),
+    (
+        "read more",
+        re.compile(
+            r"^(?:read more|read also|also read|see also|more on this(?: story)?|"
+            r"related(?: stories| articles?| coverage| content| news)?|"
+            r"recommended(?: for you)?|most read|trending now|(?:[àa] )?lire "
+            r"aussi|lesen sie auch|mehr zum thema|leer m[áa]s|lee tambi[ée]n|"
+            r"leggi anche)\s*(?:[:>»|–—-].*)?$",
+            _I,
+        ),
+        25,
+    ),
     # Machine-translation disclaimers: "Not all news on the site expresses the point
     # of view of the site, but we transmit this news automatically and translate it ...".
-    ("translation disclaimer", re.compile(
-        r"^not all news on the site expresses|\btranslat\w*\b.*\b(?:automatic\w*|machine|"
-        r"programmatic)\b.*\beditor\b|^this (?:article|text|story) (?:was|has been) "
-        r"(?:automatically |machine[- ])translated", _I), 60),
+    (
+        "translation disclaimer",
+        re.compile(
+            r"^not all news on the site expresses|\btranslat\w*\b.*\b(?:automatic\w*|machine|"
+            r"programmatic)\b.*\beditor\b|^this (?:article|text|story) (?:was|has been) "
+            r"(?:automatically |machine[- ])translated",
+            _I,
+        ),
+        60,
+    ),
     # Legal disclaimers: "This article is for information only and does not
     # constitute investment advice."
-    ("disclaimer", re.compile(r"^this (?:article|content|material|report) is (?:provided )?for "
-                              r"(?:general )?information(?:al)?(?: purposes)? only\b|^(?:this|the) "
-                              r"(?:article|content) does not constitute (?:investment|financial|"
-                              r"legal) advice", _I), 30),
+    (
+        "disclaimer",
+        re.compile(
+            r"^this (?:article|content|material|report) is (?:provided )?for "
+            r"(?:general )?information(?:al)?(?: purposes)? only\b|^(?:this|the) "
+            r"(?:article|content) does not constitute (?:investment|financial|"
+            r"legal) advice",
+            _I,
+        ),
+        30,
+    ),
     # Advertising markers: "Advertisement", "Story continues below", "Anzeige".
-    ("advert", re.compile(r"^(?:advertisement|advertising|sponsored(?: content)?|anzeige|"
-                          r"publicit[ée]|publicidad|pubblicit[àa]|(?:story|article) continues "
-                          r"below(?: advertisement)?|continue reading(?: below)?)\W*$", _I), 5),
+    (
+        "advert",
+        re.compile(
+            r"^(?:advertisement|advertising|sponsored(?: content)?|anzeige|"
+            r"publicit[ée]|publicidad|pubblicit[àa]|(?:story|article) continues "
+            r"below(?: advertisement)?|continue reading(?: below)?)\W*$",
+            _I,
+        ),
+        5,
+    ),
     # "© 2025 Nordvik Courier", "Copyright 2022 The Associated Press. All rights reserved."
-    ("copyright", re.compile(r"^(?:©|\(c\)|copyright(?=\s*(?:©|\(c\)|\d{4})))\s*(?:©\s*)?"
-                             r"(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?P<outlet>[^.|©]{2,60}?)?\s*\.?\s*"
-                             r"(?:all rights reserved\.?)?$"
-                             r"|^all rights reserved\.?$", _I), 15),
+    (
+        "copyright",
+        re.compile(
+            r"^(?:©|\(c\)|copyright(?=\s*(?:©|\(c\)|\d{4})))\s*(?:©\s*)?"
+            r"(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?P<outlet>[^.|©]{2,60}?)?\s*\.?\s*"
+            r"(?:all rights reserved\.?)?$"
+            r"|^all rights reserved\.?$",
+            _I,
+        ),
+        15,
+    ),
     # Print-edition and syndication notes: "Hinweis: Dieser Artikel erscheint auch ...".
-    ("edition note", re.compile(r"^(?:(?:hinweis|note|nota|remarque)\s*:\s*)?(?:dieser artikel "
-                                r"(?:erscheint|erschien|ist zuerst)|this (?:article|story) (?:first"
-                                r"|originally|also)? ?(?:appeared|appears|was (?:originally )?"
-                                r"published)|cet article (?:est|a été) (?:paru|publié)|este "
-                                r"art[ií]culo (?:apareci[óo]|se public[óo]))", _I), 30),
+    (
+        "edition note",
+        re.compile(
+            r"^(?:(?:hinweis|note|nota|remarque)\s*:\s*)?(?:dieser artikel "
+            r"(?:erscheint|erschien|ist zuerst)|this (?:article|story) (?:first"
+            r"|originally|also)? ?(?:appeared|appears|was (?:originally )?"
+            r"published)|cet article (?:est|a été) (?:paru|publié)|este "
+            r"art[ií]culo (?:apareci[óo]|se public[óo]))",
+            _I,
+        ),
+        30,
+    ),
     # Date/byline lines of the page header: "Published Tuesday (3/4/2025) by the
     # Eastgate Times world desk", "Publié le mercredi 5 mars 2025 | Rubrique ...".
-    ("published line", re.compile(r"^(?:published|posted|updated|last updated|first published|"
-                                  r"publi[ée](?: le)?|mis à jour|ver[öo]ffentlicht(?: am)?|"
-                                  r"aktualisiert(?: am)?|publicado(?: el)?|actualizado|"
-                                  r"pubblicato(?: il)?)\b.*(?:\d|\|| by )", _I), 16),
+    (
+        "published line",
+        re.compile(
+            r"^(?:published|posted|updated|last updated|first published|"
+            r"publi[ée](?: le)?|mis à jour|ver[öo]ffentlicht(?: am)?|"
+            r"aktualisiert(?: am)?|publicado(?: el)?|actualizado|"
+            r"pubblicato(?: il)?)\b.*(?:\d|\|| by )",
+            _I,
+        ),
+        16,
+    ),
     # Bylines: "By Elin Haug", "Von unserer Korrespondentin Greta Vollmer, Ostrel".
-    ("byline", re.compile(r"^(?i:by|von|par|por|door)\s+(?:(?i:our|unserer?m?|notre|nuestr[oa])"
-                          r"\s+\w+\s+)?(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+\s*){1,4}(?:(?:,|\||·|and|und|et|y)"
-                          r"\s*.{0,60})?$"), 14),
+    (
+        "byline",
+        re.compile(
+            r"^(?i:by|von|par|por|door)\s+(?:(?i:our|unserer?m?|notre|nuestr[oa])"
+            r"\s+\w+\s+)?(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+\s*){1,4}(?:(?:,|\||·|and|und|et|y)"
+            r"\s*.{0,60})?$"
+        ),
+        14,
+    ),
     # Short Italian/Spanish/Portuguese bylines: "di Chiara Valli ·", "de Ana Ruiz".
-    ("byline", re.compile(r"^(?i:di|de|da)\s+[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,2}"
-                          r"\s*[·|,]?$"), 4),
+    (
+        "byline",
+        re.compile(
+            r"^(?i:di|de|da)\s+[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,2}"
+            r"\s*[·|,]?$"
+        ),
+        4,
+    ),
     # Place-and-date line of a header: "Varnholm, 2 April 2025".
-    ("date line", re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]+ ?){1,3},\s+(?:[^\W\d_]+,?\s+)?\d{1,2}\.?\s+"
-                             r"(?:de\s+)?[^\W\d_]{3,12}\.?,?\s+(?:de\s+)?\d{4}$"), 8),
+    (
+        "date line",
+        re.compile(
+            r"^(?:[A-ZÀ-Þ][\w.'’-]+ ?){1,3},\s+(?:[^\W\d_]+,?\s+)?\d{1,2}\.?\s+"
+            r"(?:de\s+)?[^\W\d_]{3,12}\.?,?\s+(?:de\s+)?\d{4}$"
+        ),
+        8,
+    ),
     # A date alone on a line: "Monday, March 10, 2025", "3 February 2022 10:30 GMT".
-    ("date only", re.compile(r"^(?:[^\W\d_]+,?\s+)?(?:\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?"
-                             r"|[^\W\d_]{3,12}\.?\s+\d{1,2},?)\s+(?:de\s+)?\d{4}(?:,?\s*"
-                             r"(?:at|à|um)?\s*\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?"
-                             r"(?:\s*[A-Z]{2,4})?)?$"), 9),
+    (
+        "date only",
+        re.compile(
+            r"^(?:[^\W\d_]+,?\s+)?(?:\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?"
+            r"|[^\W\d_]{3,12}\.?\s+\d{1,2},?)\s+(?:de\s+)?\d{4}(?:,?\s*"
+            r"(?:at|à|um)?\s*\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?"
+            r"(?:\s*[A-Z]{2,4})?)?$"
+        ),
+        9,
+    ),
     # Tweet embeds as crawled: "... pic.twitter.com/abc" (a quoted tweet's body).
     ("tweet link", re.compile(r"^pic\.twitter\.com/\w+$", _I), 3),
 ]
@@ -161,52 +294,117 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
 # first line that is none of these).
 TAIL_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     # "Fraser reported from Ankara. Dasha Litvinova in Moscow contributed to this report."
-    ("credit", re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|reporting|story|"
-                          r"article)\b|^(?:[A-Z][\w'’-]+ ){1,3}reported from [A-Z]"), 40),
+    (
+        "credit",
+        re.compile(
+            r"\bcontributed (?:to )?(?:this |the )?(?:report|reporting|story|"
+            r"article)\b|^(?:[A-Z][\w'’-]+ ){1,3}reported from [A-Z]"
+        ),
+        40,
+    ),
     # "(Reporting by Sanna Holt; Editing by Mark Ostby)", "Additional reporting by ...".
-    ("credit", re.compile(r"^\(?(?:additional )?(?:reporting|writing|editing|edited|compiled|"
-                          r"translated|translation) by\b", _I), 30),
+    (
+        "credit",
+        re.compile(
+            r"^\(?(?:additional )?(?:reporting|writing|editing|edited|compiled|"
+            r"translated|translation) by\b",
+            _I,
+        ),
+        30,
+    ),
     # A lone outlet name closing the text: "ABC News", "The Associated Press".
-    ("outlet line", re.compile(r"^(?:[Tt]he\s+)?(?P<outlet>(?:[A-Z][\w&.'’-]*\s+){0,3}(?:News|"
-                               r"Times|Post|Press|Herald|Journal|Tribune|Examiner|Agency|Daily|"
-                               r"Guardian|Telegraph|Gazette|Wire|Courier|Ledger|Standard|Voice|"
-                               r"Observer|Independent|Chronicle|Express|Mirror|Today|Online|"
-                               r"Network|TV|Radio|Dispatch|Tagblatt|Zeitung)|AP|AFP|Reuters|"
-                               r"BBC|CNN|Associated Press)\.?$"), 5),
+    (
+        "outlet line",
+        re.compile(
+            r"^(?:[Tt]he\s+)?(?P<outlet>(?:[A-Z][\w&.'’-]*\s+){0,3}(?:News|"
+            r"Times|Post|Press|Herald|Journal|Tribune|Examiner|Agency|Daily|"
+            r"Guardian|Telegraph|Gazette|Wire|Courier|Ledger|Standard|Voice|"
+            r"Observer|Independent|Chronicle|Express|Mirror|Today|Online|"
+            r"Network|TV|Radio|Dispatch|Tagblatt|Zeitung)|AP|AFP|Reuters|"
+            r"BBC|CNN|Associated Press)\.?$"
+        ),
+        5,
+    ),
 ]
 
-_NO_WRAP_END = tuple(".!?…:;\"”’»)]|·•")
+_NO_WRAP_END = tuple('.!?…:;"”’»)]|·•')
 _SENT_END = re.compile(r"[.!?…][\"”’»)\]]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _SEPARATED = re.compile(r"\s+[|·•]\s+|\s+[-–—]\s+")
-_NAV_WORDS = {"home", "world", "news", "europe", "local", "sport", "sports", "business",
-              "politics", "opinion", "latest", "menu", "search", "international", "national"}
+_NAV_WORDS = {
+    "home",
+    "world",
+    "news",
+    "europe",
+    "local",
+    "sport",
+    "sports",
+    "business",
+    "politics",
+    "opinion",
+    "latest",
+    "menu",
+    "search",
+    "international",
+    "national",
+}
 _QUOTE_CHARS = set("\"'“”‘’«»")
-_TWEET = re.compile(r"\(@\w{1,15}\)\s+(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ "
-                    r"\d{4})\s*$|pic\.twitter\.com/\w+\s*$")
+_TWEET = re.compile(
+    r"\(@\w{1,15}\)\s+(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ "
+    r"\d{4})\s*$|pic\.twitter\.com/\w+\s*$"
+)
 _MOJIBAKE_HINT = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
     "|[\u0080-\u009f]|&(?:#\\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});"
 )
-_WIRE_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{1,40}(?:, [^,()]{2,40}){1,2} \((?P<outlet>"
-                            r"[A-Z][^()]{1,40})\) ?[-–—] ")
+_WIRE_DATELINE = re.compile(
+    r"^[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{1,40}(?:, [^,()]{2,40}){1,2} \((?P<outlet>"
+    r"[A-Z][^()]{1,40})\) ?[-–—] "
+)
 _LINEBREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’»)]*\s+(?=[\"“‘«(]?[A-ZÀ-ÖØ-Þ0-9])")
-_ABBREV = re.compile(r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Rep|Sen|Gov|St|Jr|"
-                     r"Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc)\.)$")
+_ABBREV = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Rep|Sen|Gov|St|Jr|"
+    r"Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc)\.)$"
+)
 
 # ISO 639-1 -> justext stoplist name, for the languages newsfold is likely to meet.
 _STOPLISTS = {
-    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
-    "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish",
-    "tr": "Turkish", "sv": "Swedish", "da": "Danish", "nb": "Norwegian_Bokmal",
-    "no": "Norwegian_Bokmal", "fi": "Finnish", "cs": "Czech", "ro": "Romanian",
-    "hu": "Hungarian", "el": "Greek", "bg": "Bulgarian", "hr": "Croatian", "sr": "Serbian",
-    "ca": "Catalan", "sk": "Slovak", "sl": "Slovenian", "lt": "Lithuanian", "lv": "Latvian",
-    "et": "Estonian", "be": "Belarusian", "id": "Indonesian", "ar": "Arabic",
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "pl": "Polish",
+    "tr": "Turkish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "nb": "Norwegian_Bokmal",
+    "no": "Norwegian_Bokmal",
+    "fi": "Finnish",
+    "cs": "Czech",
+    "ro": "Romanian",
+    "hu": "Hungarian",
+    "el": "Greek",
+    "bg": "Bulgarian",
+    "hr": "Croatian",
+    "sr": "Serbian",
+    "ca": "Catalan",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "et": "Estonian",
+    "be": "Belarusian",
+    "id": "Indonesian",
+    "ar": "Arabic",
 }
 
 
@@ -299,7 +497,7 @@ def looks_like_headline(line: str) -> bool:
     words = _WORD.findall(line)
     if not 2 <= len(words) <= 22 or len(line) > 180:
         return False
-    if line.rstrip("\"”’»)").endswith((".", ":", ";", ",")) and not line.endswith("..."):
+    if line.rstrip('"”’»)').endswith((".", ":", ";", ",")) and not line.endswith("..."):
         return False
     return len(_SENTENCE_SPLIT.split(line)) == 1
 
@@ -308,7 +506,7 @@ def first_sentence_title(paragraph: str, limit: int = 120) -> str:
     """The first sentence of ``paragraph`` as a title, cut at a word before ``limit``."""
     sentence = paragraph.strip()
     for match in _SENTENCE_SPLIT.finditer(paragraph):
-        if not _ABBREV.search(paragraph[: match.start()].rstrip("\"”’»)")):
+        if not _ABBREV.search(paragraph[: match.start()].rstrip('"”’»)')):
             sentence = paragraph[: match.start()].strip()
             break
     sentence = sentence.rstrip()
@@ -346,8 +544,11 @@ def _lines(text: str) -> list[_Line]:
         raw.append(_Line(line, gap or not raw))
         gap = False
     wraps = [
-        i for i in range(1, len(raw))
-        if not raw[i].gap and raw[i].text[0].islower() and len(raw[i - 1].text) >= 40
+        i
+        for i in range(1, len(raw))
+        if not raw[i].gap
+        and raw[i].text[0].islower()
+        and len(raw[i - 1].text) >= 40
         and not raw[i - 1].text.endswith(_NO_WRAP_END)
     ]
     out: list[_Line] = []
@@ -400,25 +601,42 @@ def _mark_header(lines: list[_Line], outlets: list[tuple[int, str]]) -> None:
         parts = [p.strip() for p in _SEPARATED.split(ln.text) if p.strip()]
         first = parts[0] if parts else ""
         caps_first = bool(re.fullmatch(r"[A-ZÀ-Þ][A-ZÀ-Þ0-9&.'’ ]{1,40}", first))
-        if (in_header and caps_first and _nwords(first) <= 4 and ln.n <= 8
-                and (" " in first or len(first) >= 6)):
+        if (
+            in_header
+            and caps_first
+            and _nwords(first) <= 4
+            and ln.n <= 8
+            and (" " in first or len(first) >= 6)
+        ):
             ln.reason = "masthead"  # "EASTGATE TIMES", "TELERIAN VOICE - English edition"
             outlets.append((2, normalise_outlet(first)))
             continue
         separators = sum(ln.text.count(c) for c in "|·•")
-        menu = in_header and separators >= 1 and all(  # "Business | Deals"
-            _nwords(p) <= 3 and p[0].isupper() and not any(c.isdigit() for c in p)
-            for p in parts
+        menu = (
+            in_header
+            and separators >= 1
+            and all(  # "Business | Deals"
+                _nwords(p) <= 3 and p[0].isupper() and not any(c.isdigit() for c in p)
+                for p in parts
+            )
         )
-        listing = separators >= 2 and len(parts) >= 3 and all(  # "Share | Follow us | ..."
-            _nwords(p) <= 6 and not p.endswith(".") for p in parts
+        listing = (
+            separators >= 2
+            and len(parts) >= 3
+            and all(  # "Share | Follow us | ..."
+                _nwords(p) <= 6 and not p.endswith(".") for p in parts
+            )
         )
         if menu or listing:
             ln.reason = "navigation"  # "World | Europe | Security", "Kronauer Tagblatt | ..."
             words = first.split()
-            if (in_header and 2 <= len(words) <= 4 and not any(c.isdigit() for c in first)
-                    and all(w[0].isupper() for w in words)
-                    and words[0].lower() not in _NAV_WORDS):
+            if (
+                in_header
+                and 2 <= len(words) <= 4
+                and not any(c.isdigit() for c in first)
+                and all(w[0].isupper() for w in words)
+                and words[0].lower() not in _NAV_WORDS
+            ):
                 outlets.append((2, normalise_outlet(first)))
 
 
@@ -500,8 +718,10 @@ def _mark_justext(lines: list[_Line], language: str) -> None:
     and that carry few stopwords. Subheadings followed by body text stay."""
     kept = [ln for ln in lines if ln.reason is None]
     candidates = [
-        i for i, ln in enumerate(kept)
-        if ln.n <= 10 and not _SENT_END.search(ln.text)
+        i
+        for i, ln in enumerate(kept)
+        if ln.n <= 10
+        and not _SENT_END.search(ln.text)
         and not (i + 1 < len(kept) and _is_body(kept[i + 1]))
     ]
     if not candidates:
@@ -544,10 +764,52 @@ def _identifier() -> Any:
 
 # --------------------------------------------------------------------------- outlet
 
-_KEEP_CAPS = {"ABC", "AFP", "USA", "UPI", "ANI", "ANSA", "EFE", "DPA", "RIA", "TASS", "AP",
-              "UK", "US", "EU", "UN", "NPR", "RT", "TV", "ORF", "ARD", "ZDF", "RTL"}
-_SMALL = {"the", "of", "and", "for", "on", "in", "at", "to", "de", "la", "el", "le", "du",
-          "der", "die", "das", "des", "y", "et", "und"}
+_KEEP_CAPS = {
+    "ABC",
+    "AFP",
+    "USA",
+    "UPI",
+    "ANI",
+    "ANSA",
+    "EFE",
+    "DPA",
+    "RIA",
+    "TASS",
+    "AP",
+    "UK",
+    "US",
+    "EU",
+    "UN",
+    "NPR",
+    "RT",
+    "TV",
+    "ORF",
+    "ARD",
+    "ZDF",
+    "RTL",
+}
+_SMALL = {
+    "the",
+    "of",
+    "and",
+    "for",
+    "on",
+    "in",
+    "at",
+    "to",
+    "de",
+    "la",
+    "el",
+    "le",
+    "du",
+    "der",
+    "die",
+    "das",
+    "des",
+    "y",
+    "et",
+    "und",
+}
 
 
 def normalise_outlet(name: str) -> str:

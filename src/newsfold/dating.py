@@ -88,25 +88,41 @@ def _alternation(words: Iterable[str]) -> str:
 # cheap scan), then the words around them are read with small anchored patterns.
 _DIGITS = re.compile(r"\d+")
 _ISO_AT = re.compile(r"(?P<iso>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d)")
-_NUMERIC_AT = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)"
-                         r"(?P<year>(?:19|20)\d{2})(?!\d)")
-_DAY_FIRST_AT = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?"
-                           r"(?P<mon>[^\W\d_]{3,10})\.?(?:,?\s+(?:de\s+)?(?P<year>(?:19|20)\d{2})"
-                           r"(?!\d))?(?![^\W\d_])")
+_NUMERIC_AT = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)"
+    r"(?P<year>(?:19|20)\d{2})(?!\d)"
+)
+_DAY_FIRST_AT = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?"
+    r"(?P<mon>[^\W\d_]{3,10})\.?(?:,?\s+(?:de\s+)?(?P<year>(?:19|20)\d{2})"
+    r"(?!\d))?(?![^\W\d_])"
+)
 _MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?P<mon>[^\W\d_]{3,10})\.?\s+$")
-_DAY_AFTER = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d|,\d{3}|\s*(?:-|–|to|and|bis|au|"
-                        r"al)\s*\d)(?:,?\s+(?P<year>(?:19|20)\d{2})(?!\d))?")
-_WEEKDAY_BEFORE = re.compile(rf"(?<![^\W\d_])(?P<wd>{_alternation(WEEKDAYS)})\.?,?\s*"
-                             r"(?:\(|the\s+|le\s+|den\s+|el\s+)?$", re.I)
+_DAY_AFTER = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d|,\d{3}|\s*(?:-|–|to|and|bis|au|"
+    r"al)\s*\d)(?:,?\s+(?P<year>(?:19|20)\d{2})(?!\d))?"
+)
+_WEEKDAY_BEFORE = re.compile(
+    rf"(?<![^\W\d_])(?P<wd>{_alternation(WEEKDAYS)})\.?,?\s*"
+    r"(?:\(|the\s+|le\s+|den\s+|el\s+)?$",
+    re.I,
+)
 # A date with a month word newsfold does not know ("3 февраля 2022"): for dateparser.
-_FOREIGN = re.compile(r"(?<!\d)\d{1,2}\.?\s+(?P<w>[^\W\d_]{3,12})\.?,?\s+(?:de\s+)?(?:19|20)\d{2}"
-                      r"(?!\d)|(?P<w2>[^\W\d_]{3,12})\.?\s+\d{1,2},?\s+(?:19|20)\d{2}(?!\d)")
-_PUBLISHED_LINE = re.compile(r"^(?:published|posted|updated|publi[ée]|ver[öo]ffentlicht|publicado|"
-                             r"pubblicato)\b|\s[|·•]\s", re.I)
+_FOREIGN = re.compile(
+    r"(?<!\d)\d{1,2}\.?\s+(?P<w>[^\W\d_]{3,12})\.?,?\s+(?:de\s+)?(?:19|20)\d{2}"
+    r"(?!\d)|(?P<w2>[^\W\d_]{3,12})\.?\s+\d{1,2},?\s+(?:19|20)\d{2}(?!\d)"
+)
+_PUBLISHED_LINE = re.compile(
+    r"^(?:published|posted|updated|publi[ée]|ver[öo]ffentlicht|publicado|"
+    r"pubblicato)\b|\s[|·•]\s",
+    re.I,
+)
 _DATELINE = re.compile(r"^[A-ZÀ-Þ][\w .'’-]{1,40}(?:, [\w .'’-]{2,40}){0,2},\s+$")
 _YEARS = re.compile(r"(?:19|20)\d{2}(?![\d,]|\.\d)")
-_IN_DATE = re.compile(r"(?:\d{1,2}[/.-]\d{1,2}[/.-]|(?P<mon>[^\W\d_]{3,10})\.?\s+\d{1,2}(?:st|nd|"
-                      r"rd|th)?,?\s+|\d{1,2}\.?\s+(?:de\s+)?(?P<mon2>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?)$")
+_IN_DATE = re.compile(
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]|(?P<mon>[^\W\d_]{3,10})\.?\s+\d{1,2}(?:st|nd|"
+    r"rd|th)?,?\s+|\d{1,2}\.?\s+(?:de\s+)?(?P<mon2>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?)$"
+)
 _STRONG_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*((?:19|20)\d{2})", re.I)
 _URL_PATTERNS = [
     (re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$|[-_.])"), 0.8),
@@ -198,8 +214,26 @@ def weekday_mentions(text: str) -> list[str]:
 # Words before a weekday that make it a future, repeated or named day.
 _NOT_A_PAST_DAY = tuple(
     f"{w} "
-    for w in ["next", "every", "coming", "from", "until", "till", "by", "black", "good",
-              "super", "cyber", "ash", "palm", "easter", "bloody", "holy", "maundy", "shrove"]
+    for w in [
+        "next",
+        "every",
+        "coming",
+        "from",
+        "until",
+        "till",
+        "by",
+        "black",
+        "good",
+        "super",
+        "cyber",
+        "ash",
+        "palm",
+        "easter",
+        "bloody",
+        "holy",
+        "maundy",
+        "shrove",
+    ]
 )
 _FULL_WEEKDAYS = [w for w in WEEKDAYS if len(w) > 4]
 _WEEKDAY_MENTION = re.compile(
@@ -317,8 +351,15 @@ def _find_candidates(
                 continue
             parsed = _dateparser_parse(m.group(0), base)
             if parsed:
-                out.append({"date": parsed, "pos": m.start(), "text": m.group(0), "wd": None,
-                            "md": (parsed.month, parsed.day)})
+                out.append(
+                    {
+                        "date": parsed,
+                        "pos": m.start(),
+                        "text": m.group(0),
+                        "wd": None,
+                        "md": (parsed.month, parsed.day),
+                    }
+                )
             if len(out) >= 3:
                 break
     return out
@@ -396,7 +437,8 @@ def _score(
                 # when Feb 3 was a Monday): let the weekday pick the most recent
                 # fitting year among the last ten, not after today.
                 recent = [
-                    y for y in range(today.year, today.year - 11, -1)
+                    y
+                    for y in range(today.year, today.year - 11, -1)
                     if (d := _make_date(y, month, day)) and d.weekday() == wd and d <= today
                 ]
                 if not recent:
@@ -479,14 +521,69 @@ def _as_date(value: object) -> dt.date | None:
 # --------------------------------------------------------------------------- related
 
 
-_STOP = frozenset([
-    "that", "this", "with", "from", "have", "has", "had", "were", "was", "will", "would",
-    "said", "says", "their", "there", "they", "them", "than", "then", "also", "more", "most",
-    "some", "such", "into", "over", "after", "before", "about", "which", "while", "when",
-    "what", "been", "being", "other", "these", "those", "very", "just", "only", "could",
-    "should", "where", "because", "between", "the", "and", "but", "for", "his", "her", "its",
-    "our", "she", "yet", "all", "any", "both",
-])
+_STOP = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "has",
+        "had",
+        "were",
+        "was",
+        "will",
+        "would",
+        "said",
+        "says",
+        "their",
+        "there",
+        "they",
+        "them",
+        "than",
+        "then",
+        "also",
+        "more",
+        "most",
+        "some",
+        "such",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "which",
+        "while",
+        "when",
+        "what",
+        "been",
+        "being",
+        "other",
+        "these",
+        "those",
+        "very",
+        "just",
+        "only",
+        "could",
+        "should",
+        "where",
+        "because",
+        "between",
+        "the",
+        "and",
+        "but",
+        "for",
+        "his",
+        "her",
+        "its",
+        "our",
+        "she",
+        "yet",
+        "all",
+        "any",
+        "both",
+    ]
+)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u202f ]\d{3})+(?![\d])|(?<![\w.,])\d+(?!\d|,\d)")
 _NAME = re.compile(r"\b[A-ZÀ-Þ][\w'’-]{2,}")
 
