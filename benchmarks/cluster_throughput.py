@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+# E402: these imports need the sys.path lines above (run as a script or a module)
 from benchmarks.synth import Generator  # noqa: E402
 from newsfold.embed import HashingEmbedder, lead  # noqa: E402
 from newsfold.evaluate import bcubed  # noqa: E402

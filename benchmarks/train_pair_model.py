@@ -39,6 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+# E402: these imports need the sys.path lines above (run as a script or a module)
 from newsfold.embed import Embedder, lead, make_embedder  # noqa: E402
 from newsfold.evaluate import bcubed, semeval_rows  # noqa: E402
 from newsfold.events import (  # noqa: E402
