@@ -85,10 +85,17 @@ class FactExtractor:
     """Extracts entities, quantities, quotes and event dates.
 
     The spaCy model is loaded lazily, once, on first use. ``n_process`` > 1
-    runs the spaCy passes in that many worker processes (worth it for batches
-    of hundreds of articles on idle cores). ``ner=False`` skips the NER pass
-    (about 60% of the time): no entities, and owners, places and speakers come
-    from demonyms and capitalised names only -- a fast, rougher mode."""
+    runs the spaCy passes in that many worker processes (each call starts them
+    anew: worth it only for batches of thousands of articles on idle cores).
+    ``ner_scope``: "selected" (default) runs NER on the parts of the text that
+    name people, places and speakers (:func:`ner_view`); "full" on every word,
+    about 1.4 times slower overall. ``ner=False`` skips NER (about half the time
+    of "selected"): no entities, and owners, places and speakers come from
+    demonyms and capitalised names only -- a fast, rougher mode.
+
+    Measured on 300 ECB+ articles of 3 KB (``measure_speed``; CPU time of one
+    process, facts and corroboration): 66 ms per article selected, 91 ms full,
+    34 ms without NER."""
 
     def __init__(
         self,
