@@ -205,27 +205,35 @@ SEED_EVENTS = {"000": "E1", "001": "E1", "002": "E1", "003": "E3", "004": "E2"}
 SEED_STORYLINES = {key: "S1" for key in SEED_EVENTS}
 
 
-def run_seeds(shared: Path, embedder: Any = None) -> dict[str, Any]:
-    """The five seed articles: events {000,001,002}, {003}, {004}; one storyline."""
-    folder = Path(shared) / "seeds"
-    store, seconds = _run_pipeline([str(folder)], embedder)
+def _grouped(paths: list[str], embedder: Any) -> tuple[dict[str, str], dict[str, str], float]:
+    """Run ``paths`` through the pipeline: (article -> event, article -> storyline, seconds)."""
+    store, seconds = _run_pipeline(paths, embedder)
     try:
-        events = stored_events(store)
-        lines = stored_storylines(store)
+        return stored_events(store), stored_storylines(store), seconds
     finally:
         store.close()
-    gold_events = {a: SEED_EVENTS[a[:3]] for a in events if a[:3] in SEED_EVENTS}
-    gold_lines = {a: SEED_STORYLINES[a[:3]] for a in lines if a[:3] in SEED_STORYLINES}
+
+
+def _grouping_scores(
+    gold_events: Mapping[str, str],
+    events: Mapping[str, str],
+    gold_lines: Mapping[str, str],
+    lines: Mapping[str, str],
+) -> dict[str, float]:
+    """BCubed of events (P, R, F1) and of storylines (storyline_P, _R, _F1)."""
     p, r, f = bcubed(gold_events, events)
     sp, sr, sf = bcubed(gold_lines, lines)
+    return {"P": p, "R": r, "F1": f, "storyline_P": sp, "storyline_R": sr, "storyline_F1": sf}
+
+
+def run_seeds(shared: Path, embedder: Any = None) -> dict[str, Any]:
+    """The five seed articles: events {000,001,002}, {003}, {004}; one storyline."""
+    events, lines, seconds = _grouped([str(Path(shared) / "seeds")], embedder)
+    gold_events = {a: SEED_EVENTS[a[:3]] for a in events if a[:3] in SEED_EVENTS}
+    gold_lines = {a: SEED_STORYLINES[a[:3]] for a in lines if a[:3] in SEED_STORYLINES}
     return _row(
         "seeds",
-        P=p,
-        R=r,
-        F1=f,
-        storyline_P=sp,
-        storyline_R=sr,
-        storyline_F1=sf,
+        **_grouping_scores(gold_events, events, gold_lines, lines),
         docs=len(gold_events),
         events=len(set(events.values())),
         storylines=len(set(lines.values())),
@@ -238,24 +246,12 @@ def run_sample(root: Path, embedder: Any = None) -> dict[str, Any]:
     """The bundled sample corpus against ``sample/gold.json`` (events and storylines)."""
     sample = Path(root) / "sample"
     gold_doc = json.loads((sample / "gold.json").read_text(encoding="utf-8"))
-    store, seconds = _run_pipeline([str(sample / "articles")], embedder)
-    try:
-        events = stored_events(store)
-        lines = stored_storylines(store)
-    finally:
-        store.close()
+    events, lines, seconds = _grouped([str(sample / "articles")], embedder)
     gold_events = {a: g["event"] for a, g in gold_doc["articles"].items()}
     gold_lines = {a: g["storyline"] for a, g in gold_doc["articles"].items()}
-    p, r, f = bcubed(gold_events, events)
-    sp, sr, sf = bcubed(gold_lines, lines)
     return _row(
         "sample",
-        P=p,
-        R=r,
-        F1=f,
-        storyline_P=sp,
-        storyline_R=sr,
-        storyline_F1=sf,
+        **_grouping_scores(gold_events, events, gold_lines, lines),
         docs=len(gold_events),
         missing=sorted(set(gold_events) - set(events)),
         events=len({events[a] for a in gold_events if a in events}),
