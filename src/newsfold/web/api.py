@@ -93,11 +93,7 @@ def api_events(request: Request) -> Response:
 def api_event(request: Request) -> Response:
     store = request.store
     event_id = request.params["id"]
-    event = store.get_event(event_id)
-    articles = store.event_articles(event_id)
-    corr = store.event_corroboration(event_id)
-    groups = analysis.origin_groups(articles, corr)
-    heads = [dict(g.head, text=store.get_article(g.head["id"])["text"]) for g in groups[:40]]
+    event, articles, corr, groups, heads = views.load_event(store, event_id)
     event["origins"] = len(groups)
     event["article_list"] = articles
     event["origin_groups"] = [

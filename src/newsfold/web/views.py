@@ -162,15 +162,26 @@ def events_page(request: Request) -> Response:
     )
 
 
-def event_page(request: Request) -> Response:
-    store = request.store
-    event_id = request.params["id"]
+def load_event(
+    store: Any, event_id: str
+) -> tuple[
+    dict[str, Any], list[dict[str, Any]], dict[str, Any] | None, list[Any], list[dict[str, Any]]
+]:
+    """An event with what its page and its API answer both show: (event, articles,
+    corroboration, origin groups, the group heads with their text for the summary)."""
     event = store.get_event(event_id)
     articles = store.event_articles(event_id)
     corr = store.event_corroboration(event_id)
     groups = analysis.origin_groups(articles, corr)
-    facts = {a["id"]: store.article_facts(a["id"]) for a in articles}
     heads = [dict(g.head, text=store.get_article(g.head["id"])["text"]) for g in groups[:40]]
+    return event, articles, corr, groups, heads
+
+
+def event_page(request: Request) -> Response:
+    store = request.store
+    event_id = request.params["id"]
+    event, articles, corr, groups, heads = load_event(store, event_id)
+    facts = {a["id"]: store.article_facts(a["id"]) for a in articles}
     summary = analysis.summarize(heads)
     number = {a["id"]: i for i, a in enumerate((g.head for g in groups), start=1)}
     for sentence in summary:
