@@ -47,7 +47,6 @@ from newsfold.events import (  # noqa: E402
     ClusterConfig,
     EventState,
     PairModel,
-    PairScorer,
     StreamingClusterer,
     doc_weights,
     pair_features,
@@ -55,6 +54,7 @@ from newsfold.events import (  # noqa: E402
 from newsfold.features import DocFeatures, doc_features  # noqa: E402
 from newsfold.ingest import iter_inputs  # noqa: E402
 from newsfold.models import RawDocument, short_id  # noqa: E402
+from newsfold.pairs import PairScorer  # noqa: E402
 
 # What the event model sees (the time terms are the fixed prior, not learned).
 EVENT_FEATURES = (

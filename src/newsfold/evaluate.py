@@ -180,7 +180,7 @@ def run_semeval(shared: Path, split: str = "test", embedder: Any = None) -> dict
     Overall runs from 1 (very similar) to 4 (very dissimilar), so a good score
     correlates negatively; ``r`` keeps the sign and ``abs_r`` is the figure to read.
     """
-    from newsfold.events import PairScorer
+    from newsfold.pairs import PairScorer
 
     rows = semeval_rows(shared, split)
     started = time.perf_counter()
