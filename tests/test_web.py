@@ -565,3 +565,96 @@ def test_pooled_connections_are_reused_and_see_new_batches(tmp_path: Path) -> No
     finally:
         pool.close()
     assert pool._idle == []
+
+
+# ------------------------------------------------------------------ claims paged by SQL
+
+CLAIM_KEYS = {
+    "event",
+    "thing",
+    "subject",
+    "values",
+    "values_text",
+    "modalities",
+    "articles",
+    "origins",
+    "first",
+    "conflict",
+    "members",
+    "value_detail",
+}
+
+
+def test_facts_are_paged_in_sql_without_reading_every_record(
+    fixture_db: tuple[Path, dict[str, Any]],
+) -> None:
+    statements: list[str] = []
+
+    def traced() -> SQLiteStore:
+        store = SQLiteStore.open_read_only(fixture_db[0])
+        store.conn.set_trace_callback(statements.append)
+        return store
+
+    app = make_app(traced)
+    every = call(app, "/api/facts", "limit=500").json()["items"]
+    assert len(every) == 6 and all(set(item) == CLAIM_KEYS for item in every)
+    conflicts_first = [
+        item["conflict"] is not None for item in every if item["event"] == "ev-flood1"
+    ]
+    assert conflicts_first == [True, False]
+    seen = []
+    url: str | None = "/api/facts?limit=4"
+    while url:
+        statements.clear()
+        path, _, query = url.partition("?")
+        page = call(app, path, query).json()
+        assert page["total"] == 6
+        seen += page["items"]
+        url = page["next"]
+        # one page is one LIMIT query over the claims table, never the records
+        assert not [s for s in statements if "corroboration" in s], statements
+        assert any("FROM events AS e CROSS JOIN claims" in s and "LIMIT" in s for s in statements)
+    assert seen == every
+    statements.clear()
+    assert call(app, "/facts", "page=1").status == 200
+    assert not [s for s in statements if "corroboration" in s]
+    assert call(app, "/api/facts", "event=ev-flood1&conflicts=1").json()["total"] == 1
+    assert call(app, "/api/facts", "event=ev-flood1&thing=homes").json()["total"] == 1
+
+
+def test_facts_thing_filter_crosses_languages(app: WebApp, ids: dict[str, Any]) -> None:
+    english = call(app, "/api/facts", "thing=deaths").json()
+    assert english["total"] == 2
+    for words in ("Tote", "morts", "muertos", "dead"):
+        found = call(app, "/api/facts", "thing=" + words).json()
+        assert (found["total"], found["items"]) == (2, english["items"]), words
+    page = call(app, "/facts", "thing=Tote").text
+    assert page.count('href="/events/ev-flood') >= 2 and 'value="Tote"' in page
+    rows = list(csv.DictReader(io.StringIO(call(app, "/api/export/facts.csv", "thing=morts").text)))
+    assert {r["event"] for r in rows} == {ids["flood"], ids["rise"]}
+    conflicts = call(app, "/api/export/facts.json", f"event={ids['flood']}&conflicts=1").json()
+    assert [c["thing"] for c in conflicts] == ["deaths"]
+
+
+def test_key_numbers_group_things_across_languages(tmp_path: Path) -> None:
+    db = tmp_path / "lang.db"
+    ids = build_store(db)
+    store = SQLiteStore(db)
+    try:
+        record = store.event_corroboration(ids["rise"])
+        assert record is not None
+        record["claims"][0]["thing"] = "morts"  # the same toll, worded in French
+        with store.batch():
+            store.save_corroboration(ids["rise"], record)
+    finally:
+        store.close()
+    app = make_app(read_only_factory(db))
+    line = call(app, "/api/storylines/" + ids["floods"]).json()
+    (deaths,) = [s for s in line["key_numbers"] if s["key"] == "death"]
+    assert [p["value"] for p in deaths["points"]] == [45, 61]
+    assert [p["thing"] for p in deaths["points"]] == ["deaths", "morts"]
+    assert not [s for s in line["key_numbers"] if s["thing"] == "morts"]
+    page = call(app, "/storylines/" + ids["floods"]).text
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count('class="series"') == 1 and ">45<" in svg and ">61<" in svg
+    assert call(app, "/api/facts", "thing=morts").json()["total"] == 2

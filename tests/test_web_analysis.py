@@ -267,3 +267,23 @@ def test_claim_values_given_per_member_show_once() -> None:
     assert row["value_detail"] == (
         "42 (fact): 2 article(s), 1 origin(s); 45 (fact): 1 article(s), 1 origin(s)"
     )
+
+
+def test_key_numbers_group_by_the_language_independent_thing() -> None:
+    events: list[dict[str, Any]] = [
+        {"id": f"e{i}", "first_date": f"2025-03-0{i}", "title": str(i)} for i in range(1, 5)
+    ]
+    corr: dict[str, Any] = {
+        "e1": {"claims": [{"thing": "deaths", "values": [42]}]},
+        "e2": {"claims": [{"thing": "morts", "values": [45]}, {"thing": "dead", "values": [44]}]},
+        "e3": {"claims": [{"thing": "Tote", "values": [61]}, {"thing": "troops", "values": [9]}]},
+        "e4": {"claims": [{"thing": "deaths", "values": [70]}]},
+    }
+    series = analysis.key_numbers(events, corr)
+    assert [(s["key"], s["thing"]) for s in series] == [("death", "deaths"), ("troop", "troops")]
+    assert [(p["event"], p["value"], p["thing"]) for p in series[0]["points"]] == [
+        ("e1", 42, "deaths"),
+        ("e2", 45, "morts"),  # one point per event: the larger of two equally backed values
+        ("e3", 61, "Tote"),
+        ("e4", 70, "deaths"),
+    ]

@@ -3,13 +3,16 @@ entity index, kept current by triggers), event filters, search and read-only ope
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsfold.errors import NotFoundError, StoreError
 from newsfold.store import SQLiteStore, open_store
+from newsfold.store.claims import claim_rows
 from newsfold.store.sqlite import fts_query
 from test_web_fixtures import build_store
 
@@ -209,3 +212,97 @@ def test_read_only_store_cannot_write(db: Path, tmp_path: Path) -> None:
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError):
         SQLiteStore.open_read_only(junk)
+
+
+# ------------------------------------------------------------------ claims table (m003)
+
+
+def _claims_from_records(store: SQLiteStore) -> list[dict[str, Any]]:
+    """What the facts pages listed before m003: every record's claim rows, in order."""
+    rows = []
+    for (data,) in store.conn.execute(
+        "SELECT c.data FROM corroboration c JOIN events e ON e.id = c.event "
+        "ORDER BY COALESCE(e.last_date, '') DESC, e.articles DESC, e.id"
+    ):
+        if data.startswith("{"):
+            record = json.loads(data)
+            rows += [dict(row, event=record["event"]) for row in claim_rows(record)]
+    return rows
+
+
+def test_claims_migration_fills_rows_from_stored_records(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        DROP TRIGGER corroboration_claims_ad; DROP TABLE claims; DROP INDEX events_recent;
+        DELETE FROM _migrations WHERE name = 'm003_claims';
+        INSERT INTO corroboration (event, data) VALUES ('ev-filler00', 'not json');
+        INSERT INTO corroboration (event, data) VALUES ('ev-filler01', '[1, 2]');
+        """
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="m003_claims"):
+        SQLiteStore.open_read_only(db)
+    SQLiteStore(db).close()  # an old store upgrades: m003 reads its records
+    store = SQLiteStore.open_read_only(db)
+    try:
+        expected = _claims_from_records(store)
+        assert len(expected) == 6
+        assert store.list_claims() == expected
+        assert store.count_claims() == 6
+        assert store.list_claims(limit=2, offset=1) == expected[1:3]
+        assert store.count_claims(conflicts=True) == 3
+        assert [r["thing"] for r in store.list_claims(event="ev-flood1")] == [
+            "deaths",
+            "homes_damaged",
+        ]
+        assert store.list_claims(event="ev-filler00") == []
+    finally:
+        store.close()
+
+
+def test_claims_follow_saved_corroboration(db: Path) -> None:
+    store = SQLiteStore(db)
+    try:
+        record = store.event_corroboration("ev-flood1")
+        assert record is not None
+        with store.batch():
+            record["claims"] = record["claims"][1:]  # the deaths claim is gone
+            store.save_corroboration("ev-flood1", record)
+        assert [r["thing"] for r in store.list_claims(event="ev-flood1")] == ["homes_damaged"]
+        assert store.list_claims() == _claims_from_records(store)
+        with store.batch():
+            store.merge_events("ev-flood1", "ev-flood2")  # drops the absorbed record
+        assert store.count_claims(event="ev-flood1") == 0
+        assert (
+            store.conn.execute("SELECT COUNT(*) FROM claims WHERE event = 'ev-flood1'").fetchone()[
+                0
+            ]
+            == 0
+        )
+        # outside a batch the record and its rows still land together, or neither
+        store.conn.execute("DROP INDEX claims_thing_key")
+        store.conn.execute("ALTER TABLE claims RENAME TO claims_gone")
+        before = store.event_corroboration("ev-flood2")
+        with pytest.raises(sqlite3.OperationalError):
+            store.save_corroboration("ev-flood2", {"event": "ev-flood2", "claims": []})
+        assert store.event_corroboration("ev-flood2") == before
+        assert not store.conn.in_transaction
+    finally:
+        store.close()
+
+
+def test_claim_filters(db: Path) -> None:
+    store = SQLiteStore.open_read_only(db)
+    try:
+        deaths = [r["event"] for r in store.list_claims(thing="DEATH")]
+        assert deaths == ["ev-flood2", "ev-flood1"]  # text inside the thing, any case
+        for other_words in ("Tote", "morts", "dead", "fatalities"):  # the same thing
+            assert [r["event"] for r in store.list_claims(thing=other_words)] == deaths
+        assert store.count_claims(thing="Tote", conflicts=True) == 1
+        assert store.count_claims(thing="%") == 0  # no LIKE wildcards
+        assert store.count_claims(thing="<script>") == 1
+        assert store.count_claims(event="ev-nope") == 0
+    finally:
+        store.close()

@@ -220,3 +220,27 @@ class Store(abc.ABC):
     def event_origin_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
         """Independent origins per event (from its corroboration record), for the
         events that have one."""
+
+    @abc.abstractmethod
+    def list_claims(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        event: str | None = None,
+        conflicts: bool = False,
+        thing: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Claim groups of stored events' corroboration, events in listing order and each
+        event's claims as its claims table shows them (conflicts first).
+
+        Rows: event, thing, subject, values, values_text, modalities, articles, origins,
+        first, conflict, members, value_detail (as ``claims.claim_rows``). Filters: one
+        ``event``, ``conflicts`` only, and ``thing``: claims whose thing contains the
+        text (any case) or has the same language-independent key ("Tote" finds deaths)."""
+
+    @abc.abstractmethod
+    def count_claims(
+        self, *, event: str | None = None, conflicts: bool = False, thing: str | None = None
+    ) -> int:
+        """How many claim groups :meth:`list_claims` would list with the same filters."""

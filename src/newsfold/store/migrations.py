@@ -7,6 +7,7 @@ As in simonw/llm: a function per step, registered in order, recorded in
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -247,3 +248,54 @@ def m002_search(conn: sqlite3.Connection) -> None:
         + ") FROM facts AS f WHERE f.article = a.id), '') FROM articles AS a"
     )
     conn.execute(_FACT_ENTITIES.format(article="f.article", src="facts AS f, ", data="f.data"))
+
+
+# The columns of the ``claims`` table, in the order of ``claims.table_rows``.
+CLAIM_COLUMNS = (
+    "event, position, thing, thing_fold, thing_key, subject, vals, values_text, modalities, "
+    "articles, origins, first, conflict, members, value_detail"
+)
+
+
+@migration
+def m003_claims(conn: sqlite3.Connection) -> None:
+    """Claim groups as rows, so the facts page and ``/api/facts`` page with SQL.
+
+    ``claims`` holds one row per claim group of each event's corroboration record, in
+    the order the event's claims table shows them (``position``): thing (also
+    case-folded, and its language-independent ``thing_key``), subject, values, how
+    they were stated, articles, independent origins, the first reporter and the
+    conflict, plus what the API shows of each (value text, members, detail). It is
+    filled here from the stored records and rewritten by ``save_corroboration`` in the
+    same transaction; deleting a record deletes its rows (trigger). An index on the
+    events' listing order lets the claims of all events come out page by page.
+    """
+    from newsfold.store.claims import table_rows
+
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: all of this migration lands, or none of it
+    conn.execute(
+        "CREATE TABLE claims ("
+        "event TEXT NOT NULL, position INTEGER NOT NULL, thing TEXT NOT NULL, "
+        "thing_fold TEXT NOT NULL, thing_key TEXT NOT NULL, subject TEXT, "
+        "vals TEXT NOT NULL, values_text TEXT NOT NULL, modalities TEXT NOT NULL, "
+        "articles TEXT NOT NULL, origins INTEGER, first TEXT, conflict TEXT, "
+        "members TEXT NOT NULL, value_detail TEXT NOT NULL, "
+        "PRIMARY KEY (event, position)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX claims_thing_key ON claims(thing_key)")
+    conn.execute("CREATE INDEX claims_conflict ON claims(event) WHERE conflict IS NOT NULL")
+    conn.execute(
+        "CREATE INDEX events_recent ON events(COALESCE(last_date, '') DESC, articles DESC, id)"
+    )
+    conn.execute(
+        "CREATE TRIGGER corroboration_claims_ad AFTER DELETE ON corroboration BEGIN "
+        "DELETE FROM claims WHERE event = old.event; END"
+    )
+    insert = f"INSERT INTO claims ({CLAIM_COLUMNS}) VALUES ({', '.join('?' * 15)})"
+    for event, data in conn.execute("SELECT event, data FROM corroboration"):
+        try:
+            record = json.loads(data)
+        except (TypeError, ValueError):
+            continue  # a malformed record has no claims to show (its pages say so)
+        conn.executemany(insert, table_rows(event, record))

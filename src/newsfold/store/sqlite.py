@@ -20,8 +20,9 @@ from newsfold.errors import NotFoundError, StoreError
 from newsfold.events import EventState
 from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
+from newsfold.store import claims
 from newsfold.store.base import Store
-from newsfold.store.migrations import migrate
+from newsfold.store.migrations import CLAIM_COLUMNS, migrate
 from newsfold.storylines import StorylineState
 
 ARTICLE_COLUMNS = (
@@ -29,6 +30,11 @@ ARTICLE_COLUMNS = (
     "a.date_source, a.date_confidence, a.date_evidence, a.duplicate_of, a.event, "
     "e.storyline AS storyline, a.path, a.line, a.format, a.seq, a.content_hash"
 )
+
+CLAIM_INSERT = f"INSERT INTO claims ({CLAIM_COLUMNS}) VALUES ({', '.join('?' * 15)})"
+# The order of the facts page: events in listing order, each event's claims in the
+# order of its own claims table (conflicts first, most origins, thing).
+CLAIM_ORDER = "COALESCE(e.last_date, '') DESC, e.articles DESC, e.id, c.position"
 
 
 def _now() -> str:
@@ -330,11 +336,23 @@ class SQLiteStore(Store):
         )
 
     def save_corroboration(self, event_id: str, data: dict[str, Any]) -> None:
-        self.conn.execute(
-            "INSERT INTO corroboration (event, data) VALUES (?, ?) "
-            "ON CONFLICT(event) DO UPDATE SET data = excluded.data",
-            (event_id, json.dumps(data, ensure_ascii=False)),
-        )
+        rows = claims.table_rows(event_id, data)
+        # The record and its claims table rows land together (inside the batch's
+        # transaction, or in one of their own when called outside a batch).
+        self.conn.execute("SAVEPOINT save_corroboration")
+        try:
+            self.conn.execute(
+                "INSERT INTO corroboration (event, data) VALUES (?, ?) "
+                "ON CONFLICT(event) DO UPDATE SET data = excluded.data",
+                (event_id, json.dumps(data, ensure_ascii=False)),
+            )
+            self.conn.execute("DELETE FROM claims WHERE event = ?", (event_id,))
+            self.conn.executemany(CLAIM_INSERT, rows)
+        except BaseException:
+            self.conn.execute("ROLLBACK TO save_corroboration")
+            self.conn.execute("RELEASE save_corroboration")
+            raise
+        self.conn.execute("RELEASE save_corroboration")
 
     # ---- reads -----------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -633,6 +651,51 @@ class SQLiteStore(Store):
         for row in rows:
             row["label"] = labels.get(row["name"].casefold(), (0, None))[1]
         return rows
+
+    def _claim_filters(
+        self, event: str | None, conflicts: bool, thing: str | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if event is not None:
+            clauses.append("c.event = ?")
+            params.append(event)
+        if conflicts:
+            clauses.append("c.conflict IS NOT NULL")
+        if thing:
+            # the text inside the thing (any case), or the same thing in another
+            # language or wording ("Tote", "dead" -> the "death" claims)
+            clauses.append("(instr(c.thing_fold, ?) > 0 OR c.thing_key = ?)")
+            params += [thing.casefold(), claims.thing_key(thing)]
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def list_claims(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        event: str | None = None,
+        conflicts: bool = False,
+        thing: str | None = None,
+    ) -> list[dict[str, Any]]:
+        where, params = self._claim_filters(event, conflicts, thing)
+        sql = (
+            # events outside (CROSS JOIN keeps that order): read in the events_recent
+            # index's order, each event's claims by key, a page stops the scan early
+            f"SELECT c.* FROM events AS e CROSS JOIN claims AS c ON c.event = e.id{where} "
+            f"ORDER BY {CLAIM_ORDER}"
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [claims.from_table(r) for r in self.conn.execute(sql, params)]
+
+    def count_claims(
+        self, *, event: str | None = None, conflicts: bool = False, thing: str | None = None
+    ) -> int:
+        where, params = self._claim_filters(event, conflicts, thing)
+        sql = f"SELECT COUNT(*) FROM claims AS c JOIN events AS e ON e.id = c.event{where}"
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     def event_origin_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
         ids = list(event_ids)

@@ -15,24 +15,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# claim rows are built by the store (its claims table); re-exported for the pages
+from newsfold.store.claims import claim_rows as claim_rows
+from newsfold.store.claims import fmt_number as fmt_number
+from newsfold.store.claims import json_key as json_key
+from newsfold.store.claims import thing_key as thing_key
+
 Row = dict[str, Any]
 
 # ------------------------------------------------------------------ numbers
-
-
-def fmt_number(value: Any) -> str:
-    """42 -> '42', 12000 -> '12,000', 17.2 -> '17.2'; anything else as text."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if float(value).is_integer():
-            return f"{int(value):,}"
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    if isinstance(value, list | tuple):
-        return "–".join(fmt_number(v) for v in value)
-    return str(value)
 
 
 def fmt_compact(value: Any) -> str:
@@ -231,91 +222,17 @@ def summarize(docs: Sequence[Row], max_sentences: int = 3) -> list[Row]:
 # ------------------------------------------------------------------ claims
 
 
-def claim_rows(corroboration: Mapping[str, Any] | None) -> list[Row]:
-    """The claim groups of an event, ready for a table (conflicts first)."""
-    corr = corroboration or {}
-    claims = corr.get("claims") or []
-    found = corr.get("origins")
-    origins: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-    rows: list[Row] = []
-    for claim in claims:
-        if not isinstance(claim, Mapping):
-            continue
-        values = claim.get("values") or []
-        if not isinstance(values, list):
-            values = [values]
-        # one entry per member in some records: show each value once, in order
-        values = list({json_key(v): v for v in values}.values())
-        members = [m for m in claim.get("members") or [] if isinstance(m, Mapping)]
-        articles = claim.get("articles") or sorted({str(m.get("article")) for m in members})
-        rows.append(
-            {
-                "event": claim.get("event") or corr.get("event"),
-                "thing": str(claim.get("thing") or "?"),
-                "subject": claim.get("subject"),
-                "values": values,
-                "values_text": ", ".join(_value_text(v, members) for v in values),
-                "modalities": sorted({str(m) for m in claim.get("modalities") or []}),
-                "articles": list(articles),
-                "origins": _count(claim.get("origins")),
-                "first": claim.get("first"),
-                "conflict": claim.get("conflict") or None,
-                "members": members,
-                "value_detail": _value_detail(values, members, origins),
-            }
-        )
-    rows.sort(key=lambda r: (r["conflict"] is None, -(r["origins"] or 0), r["thing"]))
-    return rows
-
-
-def _count(value: Any) -> int | None:
-    """A count that may come as a number or as the list of what was counted."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, list | tuple | set | dict):
-        return len(value)
-    return None
-
-
-def json_key(value: Any) -> str:
-    return repr(value) if not isinstance(value, int | float) else repr(float(value))
-
-
-def _value_detail(
-    values: Sequence[Any], members: Sequence[Mapping[str, Any]], origins: Mapping[str, Any]
-) -> str:
-    """'42 (bound): 2 article(s), 1 origin(s); 45 (fact): 1 article(s), 1 origin(s)'."""
-    parts = []
-    for value in values:
-        same = [m for m in members if json_key(m.get("value")) == json_key(value)]
-        if not same:
-            continue
-        arts = {str(m.get("article")) for m in same}
-        kinds = "/".join(sorted({str(m.get("modality") or "fact") for m in same}))
-        srcs = {str(origins.get(a, a)) for a in arts}
-        parts.append(
-            f"{_value_text(value, same)} ({kinds}): {len(arts)} article(s), {len(srcs)} origin(s)"
-        )
-    return "; ".join(parts)
-
-
-def _value_text(value: Any, members: Sequence[Mapping[str, Any]]) -> str:
-    for m in members:
-        if m.get("value") == value and m.get("value_max") not in (None, value):
-            return f"{fmt_number(value)}–{fmt_number(m.get('value_max'))}"
-    return fmt_number(value)
-
-
 def key_numbers(
     events: Sequence[Row], corroboration: Mapping[str, Mapping[str, Any] | None], limit: int = 6
 ) -> list[Row]:
-    """Numbers that change over a storyline: one series per claim ``thing``.
+    """Numbers that change over a storyline: one series per counted thing.
 
-    Each point is an event (at its first date) with the value most independent
-    origins state (facts before forecasts, then the larger). Things reported in
-    more events come first."""
+    Claims group by the language-independent key of their thing (``thing_key``:
+    "deaths", "dead", "morts" and "Tote" are one series); a series is named by the
+    wording most of its points use (``thing``) and carries its ``key``. Each point is
+    an event (at its first date) with the value most independent origins state
+    (facts before forecasts, then the larger), and the claim's own ``thing``. Things
+    reported in more events come first."""
     series: dict[str, list[Row]] = defaultdict(list)
     for ev in events:
         if not ev.get("first_date"):
@@ -327,17 +244,28 @@ def key_numbers(
             point = _claim_point(claim, origins)
             if point is None:
                 continue
-            current = best.get(claim["thing"])
+            point["thing"] = claim["thing"]
+            key = thing_key(claim["thing"])
+            current = best.get(key)
             if current is None or (point["origins"], point["value"]) > (
                 current["origins"],
                 current["value"],
             ):
-                best[claim["thing"]] = point
-        for thing, point in best.items():
+                best[key] = point
+        for key, point in best.items():
             point.update(event=ev["id"], date=ev["first_date"], title=ev.get("title"))
-            series[thing].append(point)
+            series[key].append(point)
     ranked = sorted(series.items(), key=lambda kv: (-len(kv[1]), -_spread(kv[1]), kv[0]))
-    return [{"thing": thing, "points": points} for thing, points in ranked[:limit]]
+    return [
+        {"thing": _series_name(points), "key": key, "points": points}
+        for key, points in ranked[:limit]
+    ]
+
+
+def _series_name(points: Sequence[Row]) -> str:
+    """The wording most points of a series use (the earliest on a tie)."""
+    counts = Counter(p["thing"] for p in points)
+    return max(counts, key=lambda t: (counts[t], -[p["thing"] for p in points].index(t)))
 
 
 def _claim_point(claim: Row, origins: Mapping[str, Any]) -> Row | None:

@@ -143,17 +143,10 @@ def api_article(request: Request) -> Response:
 
 def api_facts(request: Request) -> Response:
     limit, offset = _limits(request)
-    event = request.arg("event")
-    if event:
-        request.store.get_event(event)  # 404 for unknown events
-        rows = [
-            r
-            for r in analysis.claim_rows(request.store.event_corroboration(event))
-            if not request.bool_arg("conflicts") or r["conflict"]
-        ]
-    else:
-        rows = views.all_claims(request, request.bool_arg("conflicts"), request.arg("thing"))
-    return paginated(request, rows[offset : offset + limit], len(rows), limit, offset)
+    filters = views.claim_filters(request)
+    total = request.store.count_claims(**filters)
+    rows = request.store.list_claims(limit=limit, offset=offset, **filters)
+    return paginated(request, rows, total, limit, offset)
 
 
 def api_search(request: Request) -> Response:
@@ -248,12 +241,7 @@ def export_events(request: Request) -> Response:
 
 
 def export_facts(request: Request) -> Response:
-    event = request.arg("event")
-    if event:
-        request.store.get_event(event)
-        rows = analysis.claim_rows(request.store.event_corroboration(event))
-    else:
-        rows = views.all_claims(request, request.bool_arg("conflicts"), request.arg("thing"))
+    rows = request.store.list_claims(**views.claim_filters(request))
     return _download("facts", request.params["fmt"], FACT_COLUMNS, rows)
 
 
@@ -340,7 +328,13 @@ EVENT_PARAMS = [
 FACT_PARAMS = [
     _param("event", "query", "string", "only this event's claims"),
     _param("conflicts", "query", "boolean", "only conflicting claims"),
-    _param("thing", "query", "string", "claims whose thing contains this text"),
+    _param(
+        "thing",
+        "query",
+        "string",
+        "claims whose thing contains this text (any case), or counts the same thing in "
+        "another language or wording (Tote, dead: deaths)",
+    ),
 ]
 FORMAT = _param("fmt", "path", "string", "file format", enum=["csv", "json"])
 ID = _param("id", "path", "string", "the id, URL-encoded (article ids may hold slashes: %2F)")

@@ -315,39 +315,37 @@ def search_page(request: Request) -> Response:
 
 
 def facts_page(request: Request) -> Response:
-    conflicts = request.bool_arg("conflicts")
-    thing = request.arg("thing")
-    rows = all_claims(request, conflicts, thing)
-    pg = pager(request, len(rows))
-    titles = request.cached(
-        "event_titles", lambda: {e["id"]: e["title"] for e in request.store.list_events()}
-    )
+    store = request.store
+    filters = claim_filters(request)
+    pg = pager(request, store.count_claims(**filters))
+    rows = store.list_claims(limit=pg["size"], offset=pg["offset"], **filters)
+    titles: dict[str, Any] = {}
+    for row in rows:
+        if row["event"] not in titles:
+            titles[row["event"]] = store.get_event(row["event"])["title"]
     return page(
         request,
         "facts.html",
         title="Facts",
-        claims=rows[pg["offset"] : pg["offset"] + pg["size"]],
+        claims=rows,
         pager=pg,
-        conflicts=conflicts,
-        thing=thing or "",
+        conflicts=filters["conflicts"],
+        thing=filters["thing"] or "",
         titles=titles,
     )
 
 
-def all_claims(
-    request: Request, conflicts: bool = False, thing: str | None = None
-) -> list[dict[str, Any]]:
-    every = request.cached(
-        "claims",
-        lambda: [row for rec in request.store.all_corroboration()
-                 for row in analysis.claim_rows(rec)],
-    )  # fmt: skip
-    return [
-        row
-        for row in every
-        if (not conflicts or row["conflict"])
-        and (not thing or thing.casefold() in row["thing"].casefold())
-    ]
+def claim_filters(request: Request) -> dict[str, Any]:
+    """Store keyword filters of claims from the query: event, conflicts, thing; 404 for
+    an unknown event."""
+    event = request.arg("event")
+    if event:
+        request.store.get_event(event)
+    return {
+        "event": event,
+        "conflicts": request.bool_arg("conflicts"),
+        "thing": request.arg("thing"),
+    }
 
 
 def routes() -> list[Route]:
