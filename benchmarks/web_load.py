@@ -10,6 +10,8 @@ of request. It never talks to anything but 127.0.0.1.
     python benchmarks/web_load.py --db newsfold.db
     python benchmarks/web_load.py --synthetic 20000          # a generated store
     python benchmarks/web_load.py --db newsfold.db --markdown  # a table for BENCHMARKS.md
+    python benchmarks/web_load.py --db newsfold.db --workers 2 --cache-mb 0  # server options
+    python benchmarks/web_load.py --db newsfold.db --unique-urls  # no answer from the cache
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ from typing import Any
 HOST = "127.0.0.1"
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[str], int]:
-    """``newsfold serve --port 0`` in a child process; returns it and its port."""
+def start_server(db: Path, extra: list[str] | None = None) -> tuple[subprocess.Popen[str], int]:
+    """``newsfold serve --port 0`` (plus ``extra`` options) in a child process; returns
+    it and its port."""
+    command = [sys.executable, "-m", "newsfold", "serve", "--db", str(db), "--host", HOST]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newsfold", "serve", "--db", str(db), "--host", HOST, "--port", "0"],
+        [*command, "--port", "0", *(extra or [])],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -106,7 +110,12 @@ def discover(port: int, sample: int = 40) -> dict[str, list[str]]:
 
 
 def load(
-    port: int, paths: dict[str, list[str]], clients: int, requests: int, seconds: float
+    port: int,
+    paths: dict[str, list[str]],
+    clients: int,
+    requests: int,
+    seconds: float,
+    unique: bool = False,
 ) -> dict[str, Any]:
     lock = threading.Lock()
     issued = 0
@@ -127,6 +136,8 @@ def load(
                 issued += 1
             kind = rng.choices(kinds, weights)[0]
             path = rng.choice(paths[kind])
+            if unique and kind != "static":  # a URL never asked before: no cached answer
+                path += ("&" if "?" in path else "?") + f"nocache={seed}-{rng.getrandbits(48)}"
             start = time.perf_counter()
             try:
                 status, _ = get(port, path)
@@ -279,6 +290,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100, help="concurrent clients (100)")
     parser.add_argument("--requests", type=int, default=5000, help="stop after this many (5000)")
     parser.add_argument("--seconds", type=float, default=60.0, help="or after this long (60)")
+    parser.add_argument(
+        "--workers", type=int, help="newsfold serve --workers N (default: the server's)"
+    )
+    parser.add_argument(
+        "--cache-mb", type=int, help="newsfold serve --cache-mb M (0: no answer cache)"
+    )
+    parser.add_argument(
+        "--unique-urls",
+        action="store_true",
+        help="add a never-repeated argument to every page and API URL, so no answer comes "
+        "from the server's cache (its worst case)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args()
@@ -296,10 +319,15 @@ def main() -> None:
                   f"{time.perf_counter() - built:.1f} s", file=sys.stderr)  # fmt: skip
         if not Path(db).is_file():
             raise SystemExit(f"web_load: no store at {db}")
-        proc, port = start_server(db)
+        extra = []
+        if args.workers is not None:
+            extra += ["--workers", str(args.workers)]
+        if args.cache_mb is not None:
+            extra += ["--cache-mb", str(args.cache_mb)]
+        proc, port = start_server(db, extra)
         try:
             paths = discover(port)
-            result = load(port, paths, args.clients, args.requests, args.seconds)
+            result = load(port, paths, args.clients, args.requests, args.seconds, args.unique_urls)
         finally:
             proc.terminate()
             try:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import signal
+import sqlite3
 import threading
 import urllib.error
 import urllib.parse
@@ -20,8 +23,8 @@ from click.testing import CliRunner
 
 from newsfold.cli import cli
 from newsfold.store import SQLiteStore
-from newsfold.web import ReadOnlyPool, make_app, make_server_for, read_only_factory
-from newsfold.web.app import CSP, WebApp
+from newsfold.web import ReadOnlyPool, file_version, make_app, make_server_for, read_only_factory
+from newsfold.web.app import CSP, Response, ResponseCache, WebApp
 from test_web_fixtures import FORMULA, IMG, SCRIPT, build_store
 
 HOSTILE_RAW = (SCRIPT, IMG, "<svg onload=alert(1)>", "<b>bold</b>", "<i>us</i>")
@@ -519,6 +522,7 @@ def test_serve_command_help_and_missing_store(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0 and "--port" in result.output and "--host" in result.output
+    assert "--workers" in result.output and "--cache-mb" in result.output
     result = runner.invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no store at" in result.output
     assert not (tmp_path / "none.db").exists()
@@ -658,3 +662,120 @@ def test_key_numbers_group_things_across_languages(tmp_path: Path) -> None:
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count('class="series"') == 1 and ">45<" in svg and ">61<" in svg
     assert call(app, "/api/facts", "thing=morts").json()["total"] == 2
+
+
+# ------------------------------------------------------------------ capacity: cache and workers
+
+
+def test_answers_are_cached_until_the_store_changes(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    build_store(db)
+    statements: list[str] = []
+
+    def traced() -> SQLiteStore:
+        store = SQLiteStore.open_read_only(db)
+        store.conn.set_trace_callback(statements.append)
+        return store
+
+    app = make_app(traced, cache_bytes=8 << 20, data_version=file_version(db))
+    first = call(app, "/events", "sort=size")
+    assert first.status == 200 and app.responses is not None
+    statements.clear()
+    again = call(app, "/events", "sort=size")
+    assert again.body == first.body and again.headers == first.headers
+    # a cached answer costs one read of the generation, not the page's queries
+    assert statements == ["SELECT value FROM meta WHERE key = 'generation'"]
+    assert call(app, "/events", "sort=recent").body != first.body  # another URL
+    before = call(app, "/api/facts", "thing=missing").json()["total"]
+    writer = SQLiteStore(db)
+    try:
+        record = writer.event_corroboration("ev-flood2")
+        assert record is not None
+        record["claims"].append({"thing": "missing", "values": [9], "conflict": None})
+        with writer.batch():
+            writer.save_corroboration("ev-flood2", record)
+    finally:
+        writer.close()
+    assert call(app, "/api/facts", "thing=missing").json()["total"] == before + 1
+    # a write that does not bump the generation still changes the files' version
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE events SET title = 'Retitled' WHERE id = 'ev-flood1'")
+    raw.commit()
+    raw.close()
+    assert "Retitled" in call(app, "/events/ev-flood1").text
+    # errors are not kept; static files have their own
+    assert call(app, "/events/ev-nope").status == 404
+    statements.clear()
+    assert call(app, "/events/ev-nope").status == 404 and len(statements) > 1
+
+
+def test_response_cache_is_bounded() -> None:
+    cache = ResponseCache(max_bytes=8000)
+    for i in range(50):
+        cache.put(f"/p{i}", 1, Response(b"x" * 500))
+    assert len(cache) < 50 and cache.get("/p49", 1) is not None and cache.get("/p0", 1) is None
+    assert cache.get("/p49", 2) is None  # another data version: a miss
+    cache.put("/big", 1, Response(b"x" * 2000))  # over an eighth of the budget: not kept
+    assert cache.get("/big", 1) is None
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_serve_workers_share_one_socket(fixture_db: tuple[Path, dict[str, Any]]) -> None:
+    import subprocess
+    import sys
+    import time
+
+    db = str(fixture_db[0])
+    command = [sys.executable, "-m", "newsfold", "serve", "--db", db, "--port", "0"]
+    proc = subprocess.Popen([*command, "--workers", "3"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found and "3 worker processes" in line, line
+        base = f"http://127.0.0.1:{found.group(1)}"
+
+        def get(path: str) -> bytes:
+            with urllib.request.urlopen(base + path, timeout=10) as reply:
+                assert reply.headers["Content-Security-Policy"] == CSP
+                return bytes(reply.read())
+
+        for _ in range(30):
+            assert json.loads(get("/api/stats"))["events"] == fixture_db[1]["events"]
+        workers = _children(proc.pid)
+        assert len(workers) == 3
+        os.kill(min(workers), signal.SIGKILL)  # a worker dies: another takes its place
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (
+            len(_children(proc.pid)) != 3 or min(workers) in _children(proc.pid)
+        ):
+            time.sleep(0.05)
+        assert len(_children(proc.pid)) == 3 and min(workers) not in _children(proc.pid)
+        assert b"River Oska" in get("/articles/wire%2Fflood-1.txt")
+        request = urllib.request.Request(base + "/api/events", data=b"x", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(request, timeout=10)
+        assert err.value.code == 405  # still read-only
+        workers = _children(proc.pid)
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+            time.sleep(0.05)
+        assert not any(Path(f"/proc/{w}").exists() for w in workers)  # no worker left behind
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

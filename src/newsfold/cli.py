@@ -381,18 +381,41 @@ def rejected(db: str) -> None:
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port).",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes accepting on the one listening socket (pre-fork; each has its own "
+    "read-only connections and cache). Python runs one thread at a time per process, "
+    "so for many concurrent users set about the number of CPU cores.",
+)
+@click.option(
+    "--cache-mb",
+    default=64,
+    show_default=True,
+    type=click.IntRange(0, 65536),
+    help="Memory per worker for whole pages and API answers, reused until the store "
+    "changes (its generation, file size or time); 0 turns the cache off.",
+)
 @user_errors
-def serve(db: str, host: str, port: int) -> None:
+def serve(db: str, host: str, port: int, workers: int, cache_mb: int) -> None:
     """Browse the store in a web browser, with a JSON API under /api/.
 
     Events with filters and full-text search, event pages (summary, articles by
     origin, facts with corroboration, an outlet timeline), storyline charts and
-    articles with their facts highlighted. Read-only; Ctrl-C stops it.
+    articles with their facts highlighted. Read-only: the store is opened read-only
+    (only its schema is brought up to date at start) and only GET and HEAD exist.
+    Ctrl-C stops it.
+
+    Under load (benchmarks/web_load.py, 100 concurrent clients on 2 shared CPUs,
+    see BENCHMARKS.md) the answer cache and --workers 2 cut the 95th-percentile
+    latency several times over one uncached process.
     """
     from newsfold.web import serve as run_server
 
     try:
-        run_server(db, host, port)
+        run_server(db, host, port, workers=workers, cache_mb=cache_mb)
     except OSError as exc:
         raise NewsfoldError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 

@@ -7,14 +7,18 @@ the store read-only for every request. Standard library server plus jinja2.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import socketserver
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from newsfold.store import Store
 from newsfold.web.app import WebApp
@@ -27,11 +31,34 @@ def make_app(
     allowed_hosts: tuple[str, ...] | None = LOOPBACK,
     access_log: bool = False,
     release: Callable[[Store], None] | None = None,
+    cache_bytes: int = 0,
+    data_version: Callable[[], Hashable] | None = None,
 ) -> WebApp:
     """The WSGI application over stores opened by ``store_factory`` (one per request;
-    handed to ``release`` afterwards when given, else closed)."""
+    handed to ``release`` afterwards when given, else closed); with ``cache_bytes``,
+    whole answers are reused while the store's generation and ``data_version()`` stay."""
     return WebApp(store_factory, allowed_hosts=allowed_hosts, access_log=access_log,
-                  release=release)  # fmt: skip
+                  release=release, cache_bytes=cache_bytes,
+                  data_version=data_version)  # fmt: skip
+
+
+def file_version(db: str | Path) -> Callable[[], Hashable]:
+    """The size and modification time of the SQLite file and its WAL: they change with
+    every commit, whoever writes (a second check next to the store's generation)."""
+    paths = [str(db), str(db) + "-wal"]
+
+    def version() -> Hashable:
+        out = []
+        for path in paths:
+            try:
+                st = os.stat(path)
+            except OSError:
+                out.append((0, 0))
+                continue
+            out.append((st.st_size, st.st_mtime_ns))
+        return tuple(out)
+
+    return version
 
 
 class ReadOnlyPool:
@@ -104,32 +131,63 @@ def prepare_store(db: str | Path) -> None:
     SQLiteStore(db).close()
 
 
+DEFAULT_CACHE_MB = 64
+
+
 def make_server_for(
-    db: str | Path, host: str = "127.0.0.1", port: int = 8000, access_log: bool = True
+    db: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    access_log: bool = True,
+    cache_mb: int = DEFAULT_CACHE_MB,
+    bind_and_activate: bool = True,
 ) -> ThreadingWSGIServer:
+    """A threaded server for ``db`` (read-only), its answers cached up to ``cache_mb``."""
     prepare_store(db)
-    open_hosts = host in ("0.0.0.0", "::", "")
-    allowed = None if open_hosts else (*LOOPBACK, host)
-    pool = ReadOnlyPool(db)
-    app = make_app(pool.acquire, allowed_hosts=allowed, access_log=access_log, release=pool.release)
     server_class = ThreadingWSGIServer6 if ":" in host else ThreadingWSGIServer
-    server = make_server(host, port, app, server_class, QuietHandler)
-    assert isinstance(server, ThreadingWSGIServer)
+    server = server_class((host, port), QuietHandler, bind_and_activate=bind_and_activate)
+    server.set_app(_app_for(db, host, access_log, cache_mb))
     return server
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    server = make_server_for(db, host, port)
+def _app_for(db: str | Path, host: str, access_log: bool, cache_mb: int) -> WebApp:
+    open_hosts = host in ("0.0.0.0", "::", "")
+    allowed = None if open_hosts else (*LOOPBACK, host)
+    pool = ReadOnlyPool(db)
+    return make_app(
+        pool.acquire,
+        allowed_hosts=allowed,
+        access_log=access_log,
+        release=pool.release,
+        cache_bytes=max(0, cache_mb) * 1024 * 1024,
+        data_version=file_version(db),
+    )
+
+
+def serve(
+    db: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    cache_mb: int = DEFAULT_CACHE_MB,
+) -> None:
+    """Serve until Ctrl-C (or SIGTERM). ``workers`` > 1 pre-forks that many processes
+    accepting on one listening socket, each with its own read-only connections and cache."""
+    server = make_server_for(db, host, port, cache_mb=cache_mb)
     real_port = server.server_address[1]
     shown = f"[{host}]" if ":" in host else host
+    what = f"{workers} worker processes" if workers > 1 else "one process"
     print(
-        f"newsfold: serving {db} read-only at http://{shown}:{real_port}/ (Ctrl-C stops)",
+        f"newsfold: serving {db} read-only at http://{shown}:{real_port}/ ({what}; Ctrl-C stops)",
         file=sys.stderr,
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(
             "newsfold: warning: reachable from other machines; there is no login", file=sys.stderr
         )
+    if workers > 1:
+        _prefork(server, db, host, workers, cache_mb)
+        return
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -138,4 +196,72 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         server.server_close()
 
 
-__all__ = ["ReadOnlyPool", "WebApp", "make_app", "make_server_for", "read_only_factory", "serve"]
+def _prefork(
+    server: ThreadingWSGIServer, db: str | Path, host: str, workers: int, cache_mb: int
+) -> None:
+    """Fork ``workers`` children that all accept on ``server``'s socket; restart one that
+    dies (at most 10 times a minute); on SIGTERM or Ctrl-C stop them all."""
+    if not hasattr(os, "fork"):
+        raise OSError("--workers needs fork(); use one worker on this system")
+    children: dict[int, float] = {}
+    stopping = False
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:  # the child: its own connections and cache, never the parent's
+            code = 0
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                server.set_app(_app_for(db, host, True, cache_mb))
+                server.serve_forever()
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = time.monotonic()
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):  # it already exited
+                os.kill(pid, signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    restarts: list[float] = []
+    try:
+        server.set_app(None)  # the parent only holds the socket
+        for _ in range(workers):
+            spawn()
+        while children:
+            try:
+                pid, _status = os.wait()
+            except KeyboardInterrupt:
+                stop(signal.SIGINT, None)
+                continue
+            except ChildProcessError:
+                break
+            children.pop(pid, None)
+            now = time.monotonic()
+            restarts = [t for t in restarts if now - t < 60]
+            if not stopping and len(restarts) < 10:
+                restarts.append(now)
+                print(f"newsfold: worker {pid} exited; starting another", file=sys.stderr)
+                spawn()
+    finally:
+        stop(signal.SIGTERM, None)
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()
+        print("newsfold: stopped", file=sys.stderr)
+
+
+__all__ = [
+    "ReadOnlyPool",
+    "WebApp",
+    "file_version",
+    "make_app",
+    "make_server_for",
+    "read_only_factory",
+    "serve",
+]

@@ -16,7 +16,8 @@ import sys
 import threading
 import traceback
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -187,6 +188,50 @@ class GenerationCache:
         return value
 
 
+class ResponseCache:
+    """Whole answers of GET pages and API calls, kept while the store's data stays the same.
+
+    Keyed by path and query string; each entry remembers the data version it was built
+    from (the store's generation plus whatever ``WebApp.data_version`` adds) and is
+    dropped when the version moves on. Bounded in bytes, least recently used first out;
+    answers over an eighth of the budget (big downloads) are never kept."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, tuple[Hashable, Response]] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str, version: Hashable) -> Response | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or hit[0] != version:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return hit[1]
+
+    def put(self, key: str, version: Hashable, response: Response) -> None:
+        size = len(response.body) + len(key) + 200
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1].body) + len(key) + 200
+            self._items[key] = (version, response)
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                gone_key, (_, gone) = self._items.popitem(last=False)
+                self._bytes -= len(gone.body) + len(gone_key) + 200
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 Handler = Callable[[Request], Response]
 # Route template converters: "{id:path}" takes slashes, "{fmt:fmt}" a download format.
 CONVERTERS = {"path": ".+", "fmt": "csv|json"}
@@ -198,6 +243,7 @@ class Route:
     handler: Handler
     kind: str = "html"  # html | api | static: decides how errors look
     summary: str = ""
+    cacheable: bool = True  # its answer depends only on the URL and the store's data
     regex: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -227,10 +273,16 @@ class WebApp:
         allowed_hosts: Iterable[str] | None = ("127.0.0.1", "localhost", "::1"),
         access_log: bool = False,
         release: Callable[[Store], None] | None = None,
+        cache_bytes: int = 0,
+        data_version: Callable[[], Hashable] | None = None,
     ) -> None:
         from newsfold.web import api, views
 
         self.store_factory = store_factory
+        # answers kept while the data stays the same (0: none); the version is the
+        # store's generation plus ``data_version()`` (e.g. the database files' stat)
+        self.responses = ResponseCache(cache_bytes) if cache_bytes > 0 else None
+        self.data_version = data_version
         self.release = release  # takes a store back after a request (a pool); else close
         self.allowed_hosts = (
             {h.lower().strip("[]") for h in allowed_hosts} if allowed_hosts else None
@@ -271,7 +323,7 @@ class WebApp:
                 raise HTTPError(404, f"nothing at {request.path}")
             kind = route.kind
             request.params = params
-            response = route.handler(request)
+            response = self._cached_handler(route, request)
             healthy = True
         except HTTPError as exc:
             healthy = True
@@ -295,6 +347,19 @@ class WebApp:
                 f'{_path_info(environ)}" {response.status} {len(response.body)}',
                 file=sys.stderr,
             )
+        return response
+
+    def _cached_handler(self, route: Route, request: Request) -> Response:
+        cache = self.responses
+        if cache is None or not route.cacheable or route.kind == "static":
+            return route.handler(request)
+        key = request.path + "?" + request.query_string
+        version: Hashable = (request.generation, self.data_version() if self.data_version else None)
+        response = cache.get(key, version)
+        if response is None:
+            response = route.handler(request)
+            if response.status == 200:
+                cache.put(key, version, response)
         return response
 
     def match(self, path: str) -> tuple[Route | None, dict[str, str]]:
