@@ -25,7 +25,18 @@ from newsfold.cli import cli
 from newsfold.store import SQLiteStore
 from newsfold.web import ReadOnlyPool, file_version, make_app, make_server_for, read_only_factory
 from newsfold.web.app import CSP, Response, ResponseCache, WebApp
-from test_web_fixtures import FORMULA, IMG, SCRIPT, build_store
+from test_web_fixtures import (
+    ARABIC,
+    FORMULA,
+    HOSTILE_URLS,
+    IMG,
+    LONG_TITLE,
+    RLO,
+    SCRIPT,
+    SPOOF_TITLE,
+    add_hostile_extras,
+    build_store,
+)
 
 HOSTILE_RAW = (SCRIPT, IMG, "<svg onload=alert(1)>", "<b>bold</b>", "<i>us</i>")
 
@@ -779,3 +790,118 @@ def test_serve_workers_share_one_socket(fixture_db: tuple[Path, dict[str, Any]])
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# ------------------------------------------------------------------ hostile input, again
+
+
+@pytest.fixture(scope="module")
+def extras(tmp_path_factory: pytest.TempPathFactory) -> tuple[WebApp, dict[str, Any]]:
+    path = tmp_path_factory.mktemp("extras") / "web.db"
+    ids = build_store(path)
+    ids.update(add_hostile_extras(path))
+    return make_app(read_only_factory(path)), ids
+
+
+def extras_pages(ids: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("/events", ""),
+        ("/events/" + ids["long"], ""),
+        ("/events/" + ids["rtl"], ""),
+        ("/events/" + ids["urls"], ""),
+        ("/storylines", ""),
+        ("/storylines/" + ids["line"], ""),
+        ("/articles/evil/long.txt", ""),
+        ("/articles/evil/rtl.txt", ""),
+        ("/articles/evil/arabic.txt", ""),
+        ("/search", "q=officials"),
+        ("/events", "q=officials"),
+        ("/facts", ""),
+    ] + [(f"/articles/evil/url-{i}.txt", "") for i in range(len(HOSTILE_URLS))]
+
+
+class TextAudit(HTMLParser):
+    """The text a browser would show, and every attribute (name, value)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes += [(k, v or "") for k, v in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+
+
+def test_outlet_filter_keeps_names_with_direction_marks(
+    extras: tuple[WebApp, dict[str, Any]],
+) -> None:
+    app, ids = extras
+    outlet = RLO + "Wire " + ARABIC
+    page = call(app, "/events").text
+    assert f'<option value="{outlet}">Wire {ARABIC} (1)</option>' in page
+    assert event_ids(app, "outlet=" + urllib.parse.quote(outlet)) == {ids["rtl"]}
+
+
+def test_hostile_urls_never_become_links(extras: tuple[WebApp, dict[str, Any]]) -> None:
+    app, _ = extras
+    for i, url in enumerate(HOSTILE_URLS):
+        page = call(app, f"/articles/evil/url-{i}.txt").text
+        assert "original page" not in page, url
+        assert "address (not a web link)" in page
+        assert_no_raw_markup(page)
+
+
+def test_bidi_controls_never_reach_a_page(extras: tuple[WebApp, dict[str, Any]]) -> None:
+    app, ids = extras
+    for path, query in extras_pages(ids):
+        answer = call(app, path, query)
+        assert answer.status == 200, (path, answer.text[:300])
+        assert_no_raw_markup(answer.text)
+        # an override would reverse the rest of its line: "fdp.exe" reads as "exe.pdf";
+        # only form values keep it (an outlet to filter by must match as stored)
+        shown = TextAudit()
+        shown.feed(answer.text)
+        assert not [t for t in shown.texts if RLO in t], path
+        assert not [a for a in shown.attributes if RLO in a[1] and a[0] != "value"], path
+    assert "fdp.exe harmless report" in call(app, "/articles/evil/rtl.txt").text
+    # the API gives the data as stored
+    assert call(app, "/api/articles/evil/rtl.txt").json()["title"] == SPOOF_TITLE
+    page = call(app, "/articles/evil/rtl.txt").text
+    assert f'<bdi class="src">Wire {ARABIC}</bdi>' in page  # outlet names are isolated
+
+
+def test_long_titles_are_shortened_where_they_are_listed(
+    extras: tuple[WebApp, dict[str, Any]],
+) -> None:
+    app, ids = extras
+    listing = call(app, "/events").text
+    shown = TextAudit()
+    shown.feed(listing)
+    assert not [t for t in shown.texts if LONG_TITLE in t] and LONG_TITLE[:200] in listing
+    assert LONG_TITLE in call(app, "/events/" + ids["long"]).text  # the event's own page
+    assert LONG_TITLE not in call(app, "/facts").text
+
+
+def test_access_log_cannot_drive_the_terminal(
+    fixture_db: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app(read_only_factory(fixture_db[0]), access_log=True)
+    path = "/events/%1B%5B2J%1B%5D0%3Bowned%07%E2%80%AEgnp.exe%0Aforged%20200"
+    assert call(app, path).status == 404
+    logged = capsys.readouterr().err
+    assert logged.count("\n") == 1  # one line, however many newlines the path holds
+    assert "\x1b" not in logged and "\x07" not in logged and RLO not in logged
+    assert "\\x1b[2J" in logged and "\\u202e" in logged and "\\nforged 200" in logged
+
+
+def test_permissions_policy_and_trusted_types(app: WebApp) -> None:
+    answer = call(app, "/events")
+    assert "camera=()" in answer.headers["permissions-policy"]
+    assert "require-trusted-types-for 'script'" in answer.headers["content-security-policy"]
+    assert (
+        call(app, "/api/events").headers["permissions-policy"]
+        == answer.headers["permissions-policy"]
+    )

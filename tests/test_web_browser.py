@@ -21,7 +21,7 @@ import pytest
 
 from newsfold.store import SQLiteStore
 from newsfold.web import make_server_for
-from test_web_fixtures import build_store
+from test_web_fixtures import HOSTILE_URLS, add_hostile_extras, build_store
 
 pytestmark = pytest.mark.browser
 
@@ -284,3 +284,63 @@ def test_banner_when_the_store_changes(page: tuple[Any, Watch], site: dict[str, 
     tab.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     expect(tab.locator("#stale")).to_be_visible()
     expect(tab.locator("#stale")).to_contain_text("Reload")
+
+
+@pytest.fixture(scope="module")
+def extras_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    db = tmp_path_factory.mktemp("browser-extras") / "web.db"
+    ids = build_store(db)
+    ids.update(add_hostile_extras(db))
+    server = make_server_for(db, "127.0.0.1", 0, access_log=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield {"base": f"http://127.0.0.1:{server.server_address[1]}", "db": db, **ids}
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_long_and_right_to_left_titles_keep_the_layout(
+    browser_context: Any, extras_site: dict[str, Any]
+) -> None:
+    tab = browser_context.new_page()
+    watch = Watch(tab, extras_site["base"])
+    try:
+        for path in (
+            "/events",
+            "/events/" + extras_site["long"],
+            "/events/" + extras_site["rtl"],
+            "/articles/evil%2Flong.txt",
+            "/articles/evil%2Frtl.txt",
+            "/storylines/" + extras_site["line"],
+            "/search?q=officials",
+            "/facts",
+        ):
+            tab.goto(extras_site["base"] + path)
+            tab.wait_for_load_state("load")
+            # nothing widens the page: a 4,800-character word wraps
+            wide = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, (path, wide)
+        shot(tab, "09-long-titles-facts.png")
+        # the date after an Arabic outlet name stays on its right (an isolated name)
+        tab.goto(extras_site["base"] + "/articles/evil%2Farabic.txt")
+        source = tab.locator("p.facts-line bdi.src").bounding_box()
+        date = tab.locator("p.facts-line .dates").bounding_box()
+        assert source and date and date["x"] >= source["x"] + source["width"] - 1
+        # a title opening with RIGHT-TO-LEFT OVERRIDE neither flips itself nor what follows
+        tab.goto(extras_site["base"] + "/search?q=harmless")
+        hit = tab.locator("ol.results li").first
+        expect(hit.locator("a").first).to_have_text("fdp.exe harmless report")
+        link = hit.locator("a").first.bounding_box()
+        meta = hit.locator("span.muted").first.bounding_box()
+        assert link and meta and meta["x"] >= link["x"] + link["width"] - 1
+        shot(tab, "10-rtl-search.png")
+        # javascript:, data: and friends never become links
+        for i in range(len(HOSTILE_URLS)):
+            tab.goto(extras_site["base"] + f"/articles/evil%2Furl-{i}.txt")
+            assert tab.locator("text=original page").count() == 0, HOSTILE_URLS[i]
+        watch.clean()
+    finally:
+        tab.close()

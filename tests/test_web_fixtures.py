@@ -545,3 +545,90 @@ def test_fixture_store_builds(tmp_path: Path) -> None:
         assert store.get_storyline(ids["floods"])["events"] == 2
     finally:
         store.close()
+
+
+# ------------------------------------------------------------------ more hostile input
+
+LONG_TITLE = "Floodwarning" * 400  # 4,800 characters, no space to wrap at
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: would flip what follows it on the line
+SPOOF_TITLE = RLO + "fdp.exe harmless report"
+ARABIC = "فيضانات في دنمير"
+HOSTILE_URLS = (
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",
+    "https:javascript:alert(1)",
+    "\x01https://evil.example/",
+)
+
+
+def add_hostile_extras(path: Path) -> dict[str, Any]:
+    """Add events whose titles are very long, right-to-left or spoofing (U+202E), and
+    articles whose URLs are all kinds of non-web addresses, to a built fixture store."""
+    store = SQLiteStore(path)
+    try:
+        with store.batch():
+            run_id = store.start_run("extras")
+            seq = store.next_seq()
+            events: dict[str, EventState] = {}
+            rows = [
+                ("evil/long.txt", LONG_TITLE, "ev-long", LONG_TITLE, None),
+                ("evil/rtl.txt", SPOOF_TITLE, "ev-rtl", RLO + "Wire " + ARABIC, None),
+                ("evil/arabic.txt", ARABIC, "ev-rtl", ARABIC, None),
+            ]
+            rows += [
+                (f"evil/url-{i}.txt", f"Link {i}", "ev-urls", "Linker", url)
+                for i, url in enumerate(HOSTILE_URLS)
+            ]
+            for i, (aid, title, event, source, url) in enumerate(rows):
+                text = f"{title} body. Officials said 3 people were hurt. " + "x" * 3000
+                store.add_article(
+                    Article(
+                        id=aid, path=aid, format="txt", raw=text, text=text, title=title,
+                        url=url, source=source, language="ar" if title == ARABIC else "en",
+                        language_confidence=0.9, published=dt.date(2025, 6, 1 + i % 3),
+                        date_source="header", date_confidence=1.0, date_evidence="",
+                        event=event,
+                    ),
+                    seq + i, run_id, np.zeros(4, np.float32), np.zeros(4, np.uint64),
+                )  # fmt: skip
+                ev = events.setdefault(
+                    event, EventState(id=event, vector_sum=np.zeros(4, np.float32), title=title)
+                )
+                ev.size += 1
+                ev.members.append(aid)
+                ev.languages["en"] += 1
+                ev.storyline = "sl-extras"
+            store.save_events(events.values(), run_id)
+            store.save_storylines(
+                [
+                    StorylineState(
+                        id="sl-extras",
+                        vector_sum=np.zeros(4, np.float32),
+                        events=list(events),
+                        title=SPOOF_TITLE,
+                        names=Counter(),
+                    )
+                ],
+                run_id,
+            )
+            for event, ev in events.items():
+                origins = {a: a for a in ev.members}
+                store.save_corroboration(
+                    event,
+                    {
+                        "event": event,
+                        "origins": origins,
+                        "origin_reasons": {},
+                        "claims": [
+                            _claim(event, LONG_TITLE, [(ev.members[0], 3, "fact", "3 people")],
+                                   origins, conflict=SPOOF_TITLE)
+                        ],
+                    },
+                )  # fmt: skip
+    finally:
+        store.close()
+    return {"long": "ev-long", "rtl": "ev-rtl", "urls": "ev-urls", "line": "sl-extras"}

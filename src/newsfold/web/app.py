@@ -34,8 +34,10 @@ STATIC_DIR = HERE / "static"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'"
+    "frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
 )
+# What pages may ask the browser for: nothing (no camera, location, payment, ...).
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 SECURITY_HEADERS = [
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
@@ -43,6 +45,7 @@ SECURITY_HEADERS = [
     ("X-Frame-Options", "DENY"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS),
 ]
 ALLOWED_METHODS = ("GET", "HEAD")
 STATUS_TEXT = {
@@ -342,9 +345,10 @@ class WebApp:
             if request is not None:
                 request.close(healthy)
         if self.access_log:
+            line = f"{environ.get('REQUEST_METHOD')} {_path_info(environ)}"
             print(
-                f'{environ.get("REMOTE_ADDR", "-")} "{environ.get("REQUEST_METHOD")} '
-                f'{_path_info(environ)}" {response.status} {len(response.body)}',
+                f'{environ.get("REMOTE_ADDR", "-")} "{printable(line)}" '
+                f"{response.status} {len(response.body)}",
                 file=sys.stderr,
             )
         return response
@@ -438,6 +442,17 @@ def json_response(
 ) -> Response:
     body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8")
     return Response(body, status, "application/json; charset=utf-8", headers or [])
+
+
+def printable(text: str, limit: int = 500) -> str:
+    """``text`` safe for a terminal or log file: control characters (escape sequences
+    that could rewrite the operator's screen, newlines that forge log lines) and
+    direction overrides shown as ``\\xNN`` / ``\\uNNNN``, cut to ``limit`` characters."""
+    out = "".join(
+        c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii")
+        for c in text[:limit]
+    )
+    return out + ("…" if len(text) > limit else "")
 
 
 def quote_id(value: str) -> str:

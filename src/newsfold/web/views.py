@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from newsfold.errors import NotFoundError
 from newsfold.web import analysis, svg
@@ -25,6 +26,36 @@ SORTS = ("recent", "size", "oldest")
 EVENT_FILTERS = ("q", "from", "to", "lang", "outlet", "entity", "storyline", "sort")
 
 
+# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI
+# PDI): in article data they are a spoofing trick ("report\u202efdp.exe" reads
+# "reportexe.pdf", and an unclosed override flips the rest of the line). Pages drop
+# them; natural right-to-left text needs none of them and is isolated by the markup.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+CLIP = 300  # characters of a title shown where titles are listed
+
+
+class Exact(Markup):
+    """Escaped text kept character for character: form values that must come back
+    exactly as stored (an outlet name to filter by), never shown as text."""
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to every ``{{ ... }}`` output of every template (before escaping)."""
+    if isinstance(value, Exact):
+        return value
+    if isinstance(value, Markup):
+        return Markup(str(value).translate(BIDI_CONTROLS))
+    if isinstance(value, str):
+        return value.translate(BIDI_CONTROLS)
+    return value
+
+
+def clip(value: Any, width: int = CLIP) -> str:
+    """A title cut to ``width`` characters (with "…") for lists; pages show it whole."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -33,8 +64,11 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters["qid"] = quote_id
+    env.filters["exact"] = lambda value: Exact(escape("" if value is None else str(value)))
+    env.filters["clip"] = clip
     env.filters["num"] = analysis.fmt_number
     env.filters["span"] = lambda row: analysis.span(row.get("first_date"), row.get("last_date"))
     env.filters["thing"] = lambda t: str(t or "?").replace("_", " ")
@@ -64,11 +98,14 @@ def safe_url(url: Any) -> str | None:
     """A link target only for http(s) addresses; anything else (javascript:, data:) is None."""
     if not isinstance(url, str):
         return None
+    url = url.strip()
+    if any(ord(c) < 0x20 or c == "\x7f" for c in url):
+        return None  # browsers drop control characters: the link would go elsewhere
     try:
-        parts = urllib.parse.urlsplit(url.strip())
+        parts = urllib.parse.urlsplit(url)
     except ValueError:
         return None
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def with_query(request: Request, **changes: Any) -> str:
