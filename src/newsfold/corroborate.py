@@ -143,7 +143,7 @@ def _order_key(a: Article) -> tuple[dt.date, str]:
 
 
 def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return set(zip(*(words[i:] for i in range(n)), strict=False))  # the shortest slice ends it
 
 
 def _longest_run(a: list[str], b: list[str], seed: tuple[str, ...]) -> str:

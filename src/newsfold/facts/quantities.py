@@ -282,7 +282,7 @@ class _Reading:
 def _read_parse(m: NumberMention, sd: SentDoc, ents: _Ents) -> _Reading:
     doc, off = sd.doc, sd.start
     if sd.idx is None:
-        sd.idx = [t.idx for t in doc]
+        sd.idx = doc.to_array("IDX").tolist()
     lo = max(0, bisect.bisect_right(sd.idx, m.start - off) - 1)
     hi = bisect.bisect_left(sd.idx, m.end - off)
     span = [t for t in doc[lo:hi] if off + t.idx < m.end and off + t.idx + len(t) > m.start]

@@ -331,9 +331,14 @@ def _before_attribution(text: str, a: int, para_start: int, ents: _Ents) -> str 
     return _resolve(words_start, lo + v.start(), text, ents, lo + v.start())
 
 
-def _reported(text: str, quotes: list[tuple[int, int]], ents: _Ents) -> list[Quote]:
+def _reported(
+    text: str,
+    quotes: list[tuple[int, int]],
+    ents: _Ents,
+    sentences: Sequence[tuple[int, int]] | None = None,
+) -> list[Quote]:
     out: list[Quote] = []
-    for s, e in sentence_spans(text):
+    for s, e in sentence_spans(text) if sentences is None else sentences:
         sent = text[s:e]
         m = _ACCORDING.match(sent)
         if m:
@@ -384,8 +389,14 @@ def _reported(text: str, quotes: list[tuple[int, int]], ents: _Ents) -> list[Quo
 
 
 def extract_quotes(
-    text: str, entities: Sequence[Entity] = (), english: bool = True, lang: str | None = None
+    text: str,
+    entities: Sequence[Entity] = (),
+    english: bool = True,
+    lang: str | None = None,
+    sentences: Sequence[tuple[int, int]] | None = None,
 ) -> list[Quote]:
+    """Direct and reported quotes of ``text``. ``sentences``: its
+    :func:`~newsfold.facts.text.sentence_spans` when the caller has them."""
     spans = pair_quotes(text)
     ents = _Ents(entities, text, spans)
     out: list[Quote] = []
@@ -416,7 +427,7 @@ def extract_quotes(
         if speaker is not None:
             prev_para, prev_speaker = para_start, speaker
     if english:
-        out.extend(_reported(text, spans, ents))
+        out.extend(_reported(text, spans, ents, sentences))
     out.sort(key=lambda q: q.start)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 
@@ -20,6 +21,7 @@ ABBREVIATIONS = words(
 )
 
 _SENT_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])|[.!?]+[\"'”’»)\]]*\s*$")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 
@@ -29,7 +31,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Lines are never joined (every line break ends a sentence); inside a line a
     sentence ends at ., ! or ? followed by a capital letter or a digit, unless
     the word before the period is a known abbreviation or a single letter.
+    (Cached: the extractor, quotes and corroboration split the same texts.)
     """
+    return list(_sentence_spans(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
@@ -37,7 +45,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos += len(line) + 1
         cur = 0
         for m in _SENT_END.finditer(line):
-            word = re.search(r"([\w.]+)[.!?]*$", line[cur : m.start() + 1])
+            word = _LAST_WORD.search(line, cur, m.start() + 1)
             if m.group().startswith(".") and word:
                 w = word.group(1).rstrip(".").lower()
                 if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
@@ -45,7 +53,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             _add(spans, line, lstart, cur, m.end())
             cur = m.end()
         _add(spans, line, lstart, cur, len(line))
-    return spans
+    return tuple(spans)
 
 
 def _add(spans: list[tuple[int, int]], line: str, base: int, a: int, b: int) -> None:
