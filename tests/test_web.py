@@ -905,3 +905,42 @@ def test_permissions_policy_and_trusted_types(app: WebApp) -> None:
         call(app, "/api/events").headers["permissions-policy"]
         == answer.headers["permissions-policy"]
     )
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", ["ctrl-c", "parent killed"])
+def test_serve_workers_never_outlive_the_server(
+    fixture_db: tuple[Path, dict[str, Any]], how: str
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    db = str(fixture_db[0])
+    command = [sys.executable, "-m", "newsfold", "serve", "--db", db, "--port", "0"]
+    proc = subprocess.Popen(
+        [*command, "--workers", "2"], stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert proc.stderr is not None
+        assert "2 worker processes" in proc.stderr.readline()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)  # the terminal signals the whole group
+            assert proc.wait(timeout=15) == 0
+            assert "stopped" in proc.stderr.read()
+        else:
+            proc.kill()
+            proc.wait(timeout=15)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+            time.sleep(0.05)
+        assert not any(Path(f"/proc/{w}").exists() for w in workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -110,6 +110,12 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
     request_queue_size = 256  # many analysts' tabs and the load test connect at once
     allow_reuse_address = True
+    parent_pid: int | None = None  # set in a pre-forked worker: stop when the parent is gone
+
+    def service_actions(self) -> None:
+        super().service_actions()
+        if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            raise SystemExit(0)  # the parent was killed: do not serve on as an orphan
 
 
 class ThreadingWSGIServer6(ThreadingWSGIServer):
@@ -164,6 +170,15 @@ def _app_for(db: str | Path, host: str, access_log: bool, cache_mb: int) -> WebA
     )
 
 
+def default_workers() -> int:
+    """One worker process per CPU this process may use, at most 8."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus)) if hasattr(os, "fork") else 1
+
+
 def serve(
     db: str | Path,
     host: str = "127.0.0.1",
@@ -172,7 +187,9 @@ def serve(
     cache_mb: int = DEFAULT_CACHE_MB,
 ) -> None:
     """Serve until Ctrl-C (or SIGTERM). ``workers`` > 1 pre-forks that many processes
-    accepting on one listening socket, each with its own read-only connections and cache."""
+    accepting on one listening socket, each with its own read-only connections and
+    cache; 0 means :func:`default_workers`."""
+    workers = workers or default_workers()
     server = make_server_for(db, host, port, cache_mb=cache_mb)
     real_port = server.server_address[1]
     shown = f"[{host}]" if ":" in host else host
@@ -207,12 +224,14 @@ def _prefork(
     stopping = False
 
     def spawn() -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: its own connections and cache, never the parent's
             code = 0
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                server.parent_pid = parent
                 server.set_app(_app_for(db, host, True, cache_mb))
                 server.serve_forever()
             except BaseException:
