@@ -240,3 +240,54 @@ def test_ranges_use_their_midpoint() -> None:
 def test_fmt_value() -> None:
     assert fmt_value(30000.0) == "30,000"
     assert fmt_value(4.2) == "4.2"
+
+
+# ------------------------------------------------------------------ which values are one claim
+
+
+def test_distinct_figures_of_one_thing_stay_apart() -> None:
+    # 12,000 and 9,000 are within 25% of each other: they used to be joined as a
+    # conflict although nothing says they count the same troops
+    arts = [art("a", BODY_A), art("b", BODY_B, D2)]
+    f = {"a": facts(q(12000, subject="Russia")), "b": facts(q(9000))}
+    claims = corroborate("e", arts, f).claims
+    assert sorted((c.values, c.conflict) for c in claims) == [([9000], None), ([12000], None)]
+
+
+def test_two_figures_of_one_article_are_two_claims() -> None:
+    arts = [art("a", BODY_A)]
+    f = {"a": facts(q(12000, subject="Russia"), q(10000, subject="Russia"))}
+    claims = corroborate("e", arts, f).claims
+    assert sorted(c.values[0] for c in claims) == [10000, 12000]
+    assert all(c.conflict is None for c in claims)
+
+
+def test_same_subject_differing_figures_conflict() -> None:
+    arts = [art("a", BODY_A), art("b", BODY_B, D2)]
+    f = {
+        "a": facts(q(30000, subject="Russia", place="Belarus")),
+        "b": facts(q(28000, subject="Russia")),
+    }
+    (g,) = corroborate("e", arts, f).claims
+    assert g.conflict == "values differ: 28,000 vs 30,000"
+
+
+def test_overlapping_approximate_and_bound_join() -> None:
+    arts = [art("a", BODY_A), art("b", BODY_B, D2), art("c", BODY_A + " More.", D3)]
+    f = {
+        "a": facts(q(10000, modality="bound", bound="lower")),
+        "b": facts(q(11000, modality="approximate")),
+        "c": facts(q(8000)),
+    }
+    claims = corroborate("e", arts, f).claims
+    assert sorted((c.values, c.conflict) for c in claims) == [
+        ([8000], None),
+        ([10000, 11000], None),
+    ]
+
+
+def test_conflicting_tolls_stay_one_claim() -> None:
+    arts = [art("a", BODY_A), art("b", BODY_B, D2)]
+    f = {"a": facts(q(61, "people killed")), "b": facts(q(55, "deaths"))}
+    (g,) = corroborate("e", arts, f).claims
+    assert g.conflict == "values differ: 55 vs 61"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
@@ -9,6 +10,7 @@ import pytest
 
 from newsfold.facts import ArticleFacts, FactExtractor
 from newsfold.facts.evaluate import make_article
+from newsfold.facts.extractor import sentence_case
 
 TEXT = (
     "NATO Secretary-General Jens Stoltenberg said on Thursday that Russia had moved "
@@ -69,3 +71,39 @@ def test_model_loads_once(fx: FactExtractor) -> None:
     nlp = fx.nlp
     fx.extract(make_article("y", "Two soldiers died.", None))
     assert fx.nlp is nlp
+
+
+def test_headline_claims_have_title_offsets(fx: FactExtractor) -> None:
+    title = "Russia Moves 30,000 Troops To Belarus; Quake Toll Climbs To 61"
+    art = dataclasses.replace(make_article("t", TEXT, dt.date(2022, 2, 3)), title=title)
+    f = fx.extract(art)
+    body = [q for q in f.quantities if not q.in_title]
+    head = [q for q in f.quantities if q.in_title]
+    assert [(q.value, q.thing) for q in body] == [(30000, "troops")]
+    assert all(TEXT[q.start : q.end] == q.surface for q in body)
+    assert [(q.value, q.thing, q.place) for q in head] == [
+        (30000, "troops", "Belarus"),
+        (61, "deaths", None),
+    ]
+    assert all(title[q.start : q.end] == q.surface and q.sentence == title for q in head)
+    assert head[0].surface == "30,000 Troops"
+    assert ArticleFacts.from_json(f.to_json()) == f
+    assert fx.extract_many([art])[0] == f
+
+
+def test_no_title_no_title_claims(fx: FactExtractor) -> None:
+    f = fx.extract(make_article("u", TEXT, dt.date(2022, 2, 3)))
+    assert not any(q.in_title for q in f.quantities)
+
+
+def test_sentence_case() -> None:
+    body = "Russia has moved 30,000 troops to Belarus. NATO said the troops arrived."
+    assert sentence_case("Russia Moves 30,000 Troops To Belarus, NATO Says", body) == (
+        "Russia moves 30,000 troops to Belarus, NATO says"
+    )
+    assert sentence_case("Russia moves 30,000 troops to Belarus", body) == (
+        "Russia moves 30,000 troops to Belarus"
+    )
+    assert len(sentence_case("Große Armee Schickt 30.000 Soldaten", "")) == len(
+        "Große Armee Schickt 30.000 Soldaten"
+    )

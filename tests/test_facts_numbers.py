@@ -25,6 +25,8 @@ def single(text: str, lang: str = "en") -> float:
         ("It costs 1.5 million euros.", 1.5e6),
         ("a $2 billion package", 2e9),
         ("a $2bn package", 2e9),
+        ("makes $2.4 bln hostile bid", 2.4e9),
+        ("a 3 mln euro fund", 3e6),
         ("€10M in savings", 1e7),
         ("GDP is $2.174T.", 2.174e12),
         ("worth 10 000 dollars", 10000),

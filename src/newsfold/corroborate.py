@@ -32,9 +32,15 @@ id) of the group.
 Claims. Quantities with a counted thing are grouped per event by the
 ``thing_key`` of :func:`claim_thing` ("people killed" groups with "deaths", "42
 morts" with "42 dead"); durations ("three days"), vague plurals ("thousands of")
-and negated quantities are not claims. A claim joins a group when owners and places do not
-contradict (unknown is compatible with anything) and its value is within 25%
-of the group's first value. A group flags a conflict when its values are
+and negated quantities are not claims. A claim joins a group of its thing when owners and
+places do not contradict (unknown is compatible with anything), its value is within 25%
+of the group's first value and it plausibly states the same quantity: its interval
+(below) overlaps a member's (the same figure, rounded or bounded), or, for a differing
+value, the thing is a toll of the event (deaths, injured, missing, casualties, victims,
+evacuees, displaced: one event has one toll, so two figures are conflicting reports) or
+the two share a known owner or place ("12,000 Russian troops" and "9,000 troops" of an
+unnamed unit stay apart). Two differing values from one article are two quantities,
+never one claim. A group flags a conflict when its values are
 incompatible (intervals: facts +-1%, approximate +-10%, "up to" = [0, v],
 "more than" = [v, inf)), or when one value is stated as a forecast in some
 articles and as a fact in others (approximate and bound count as fact-like).
@@ -65,6 +71,8 @@ CONTAIN_COPY = 0.7
 ALIGN_FRACTION, ALIGN_DICE, ALIGN_COSINE = 0.5, 0.5, 0.8
 MT_FRACTION, MT_DICE = 0.3, 0.35
 CLOSE = 0.25
+# Counts of which an event has one: differing figures of these are conflicting reports.
+TOLL_KEYS = frozenset(["death", "injury", "missing", "casualty", "victim", "evacuee", "displaced"])
 TOPICAL = 0.08  # content-word Jaccard below which wire credits and paraphrase do not count
 ANCHOR_TOPICAL = 0.2  # the same for articles in two languages, on names and numbers
 
@@ -505,6 +513,23 @@ def _conflict(items: list[tuple[Article, Quantity]]) -> str | None:
     return "; ".join(notes) or None
 
 
+def _overlaps(x: tuple[float, float], y: tuple[float, float]) -> bool:
+    return x[0] <= y[1] and y[0] <= x[1]
+
+
+def _same_quantity(g: _Group, a: Article, q: Quantity, own: str | None, place: str | None) -> bool:
+    """Whether ``q`` (of article ``a``) plausibly states the quantity of group ``g``
+    (of its thing, compatible owner and place, close value)."""
+    iv = _interval(q)
+    if any(_overlaps(iv, _interval(m)) for _, m in g.items):
+        return True  # the same figure, rounded, approximate or bounded
+    if any(b.id == a.id for b, _ in g.items):
+        return False  # one article stating two figures states two quantities
+    if g.key in TOLL_KEYS:
+        return True  # competing tolls of one event
+    return (own is not None and own == g.owner) or (place is not None and place == g.place)
+
+
 def group_claims(
     event: str,
     arts: Sequence[Article],
@@ -523,7 +548,7 @@ def group_claims(
             cands = [
                 g for g in groups
                 if g.key == key and _compatible(g.owner, own) and _compatible(g.place, place)
-                and _distance(g.anchor, pt) <= CLOSE
+                and _distance(g.anchor, pt) <= CLOSE and _same_quantity(g, a, q, own, place)
             ]  # fmt: skip
             if cands:
                 g = min(cands, key=lambda g: (_distance(g.anchor, pt), g.owner is None))

@@ -330,13 +330,14 @@ _WORD = re.compile(r"[\w'’&-]+(?:\.[\w'’&-]+)*\.?")
 _GAZETTEER_WORDS = max(len(n.split()) for n in GAZETTEER)
 
 
-def propagate(text: str, ents: Sequence[Entity]) -> list[Entity]:
+def propagate(text: str, ents: Sequence[Entity], known: Sequence[Entity] = ()) -> list[Entity]:
     """``ents`` (found by NER in parts of ``text``) plus every other occurrence of
     their names in ``text``, with the label the name got most often; a person's
     surname alone ("Stoltenberg") is a person too, unless it is also a place name.
-    Country names, capitals and demonyms (:data:`GAZETTEER`) are found without NER."""
+    Country names, capitals and demonyms (:data:`GAZETTEER`) are found without NER.
+    ``known``: names found elsewhere (the body, for a headline), looked up too."""
     labels: dict[str, Counter[str]] = {}
-    for e in ents:
+    for e in [*ents, *known]:
         labels.setdefault(e.text, Counter())[e.label] += 1
         parts = e.text.split()
         if e.label == "PERSON" and len(parts) > 1:

@@ -30,7 +30,7 @@ from typing import Any
 
 from newsfold.facts.dates import date_spans, extract_dates
 from newsfold.facts.entities import GAZETTEER, canonicalise, entities_from_doc, propagate
-from newsfold.facts.model import ArticleFacts, Entity, EventDate, NumberMention
+from newsfold.facts.model import ArticleFacts, Entity, EventDate, NumberMention, Quantity
 from newsfold.facts.numbers import find_number_mentions
 from newsfold.facts.quantities import SentDoc, build_quantities
 from newsfold.facts.quotes import VERBS, extract_quotes, pair_quotes
@@ -164,8 +164,21 @@ class FactExtractor:
         prepared: list[tuple[list[NumberMention], list[SentDoc]]] = []
         spans_of: list[list[tuple[int, int]]] = []
         dates: list[list[EventDate]] = []
-        jobs: list[tuple[int, int]] = []  # (article index, sentence index): parse
+        jobs: list[tuple[str, SentDoc]] = []  # (text, sentence of it): parse
         ner_jobs: list[tuple[int, int, str]] = []  # (article, offset, text): NER
+        titles: dict[int, tuple[str, list[NumberMention], list[SentDoc]]] = {}
+        for i, a in enumerate(articles):
+            title = a.title or ""
+            if title.strip() and len(title) <= MAX_TITLE:
+                lang = (a.language or "en").lower()
+                cased = sentence_case(title, a.text) if i in english else title
+                t_found = find_number_mentions(cased, lang, date_spans(cased))
+                if t_found:
+                    t_sents = [SentDoc(s, e) for s, e in sentence_spans(cased)]
+                    titles[i] = (cased, t_found, t_sents)
+                    if i in english:
+                        t_starts = sorted(m.start for m in t_found)
+                        jobs += [(cased, sd) for sd in t_sents if _holds(t_starts, sd)]
         for i, a in enumerate(articles):
             lang = (a.language or "en").lower()
             mentions = find_number_mentions(a.text, lang, date_spans(a.text))
@@ -173,24 +186,19 @@ class FactExtractor:
             spans = sentence_spans(a.text)
             spans_of.append(spans)
             sents = [SentDoc(skip_dateline(a.text, s, e), e) for s, e in spans]
-            starts = sorted(m.start for m in mentions)
             if i in english:
-                for si, sd in enumerate(sents):
-                    k = bisect.bisect_left(starts, sd.start)
-                    if sd.end - sd.start <= MAX_PARSE and k < len(starts) and starts[k] < sd.end:
-                        jobs.append((i, si))
+                starts = sorted(m.start for m in mentions)
+                jobs += [(a.text, sd) for sd in sents if _holds(starts, sd)]
                 if self.ner and self.ner_scope == "selected":
                     view = ner_view(a.text, spans)
                     ner_jobs += [(i, off, view[off:end]) for off, end in chunks(view, NER_CHUNK)]
             prepared.append((mentions, sents))
         # a sentence is parsed once per batch however many articles repeat it (wire copies)
-        texts = [
-            articles[i].text[prepared[i][1][si].start : prepared[i][1][si].end] for i, si in jobs
-        ]
+        texts = [t[sd.start : sd.end] for t, sd in jobs]
         unique = list(dict.fromkeys(texts))
         parsed = dict(zip(unique, self._pipe(unique, _SYNTAX_ONLY, PARSE_BATCH), strict=True))
-        for (i, si), t in zip(jobs, texts, strict=True):
-            prepared[i][1][si].doc = parsed[t]
+        for (_, sd), t in zip(jobs, texts, strict=True):
+            sd.doc = parsed[t]
         if self.ner and self.ner_scope == "selected":
             found_by = self._ner(ner_jobs)
             for i in english:
@@ -206,7 +214,8 @@ class FactExtractor:
                     entities=e,
                     quantities=build_quantities(
                         a.text, mentions, sents, e, english=is_english(a), lang=a.language
-                    ),
+                    )
+                    + self._title_quantities(a, titles.get(i), e),
                     quotes=extract_quotes(
                         a.text, e, english=is_english(a), lang=a.language, sentences=spans_of[i]
                     ),
@@ -214,6 +223,71 @@ class FactExtractor:
                 )
             )
         return out
+
+    @staticmethod
+    def _title_quantities(
+        a: Article,
+        prepared: tuple[str, list[NumberMention], list[SentDoc]] | None,
+        body_ents: Sequence[Entity],
+    ) -> list[Quantity]:
+        """Quantities of the headline (``in_title``; offsets into ``a.title``). Names
+        in it get the labels the body's entities have (the headline gets no NER)."""
+        if prepared is None or not a.title:
+            return []
+        cased, mentions, sents = prepared
+        title = a.title
+        known = {x.text: x.canonical for x in body_ents}
+        ents = [
+            x if x.text not in known else Entity(x.start, x.end, x.text, x.label, known[x.text])
+            for x in propagate(title, [], body_ents)
+        ]
+        out = build_quantities(cased, mentions, sents, ents, is_english(a), a.language)
+        for q in out:
+            q.in_title = True
+            q.surface = title[q.start : q.end]
+            q.sentence = next(
+                (title[sd.start : sd.end] for sd in sents if sd.start <= q.start < sd.end), title
+            )
+        return out
+
+
+def _holds(starts: Sequence[int], sd: SentDoc) -> bool:
+    """Whether a sentence short enough to parse holds a number (``starts``: sorted
+    start offsets of the number mentions)."""
+    k = bisect.bisect_left(starts, sd.start)
+    return sd.end - sd.start <= MAX_PARSE and k < len(starts) and starts[k] < sd.end
+
+
+MAX_TITLE = 400  # longer "headlines" are not headlines
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_ACRONYM = re.compile(r"[A-Z0-9.&-]{2,}")
+
+
+def sentence_case(title: str, body: str) -> str:
+    """A headline in Title Case ("Russia Deploys 30,000 Troops To Belarus") written
+    as a sentence ("Russia deploys 30,000 troops to Belarus"), so that the parser
+    reads it like the body; same length, same offsets. A capitalised word stays so
+    when it is an acronym, a country or demonym, or written capitalised and never in
+    lower case in ``body``; the first word stays as it is. A headline that is not in
+    Title Case comes back unchanged."""
+    found = list(_TITLE_WORD.finditer(title))
+    long = [m.group() for m in found[1:] if len(m.group()) >= 4]
+    if len(long) < 2 or sum(w[0].isupper() for w in long) < 0.6 * len(long):
+        return title
+    out = list(title)
+    for m in found[1:]:
+        w = m.group()
+        low = w.lower()
+        if not w[0].isupper() or _ACRONYM.fullmatch(w) or len(low) != len(w):
+            continue
+        if w in GAZETTEER or w.rstrip("'’s") in GAZETTEER:
+            continue
+        if re.search(rf"\b{re.escape(low)}\b", body) is None and re.search(
+            rf"\b{re.escape(w)}\b", body
+        ):
+            continue  # a name: capitalised in the body and never in lower case
+        out[m.start() : m.end()] = low
+    return "".join(out)
 
 
 LEDE = 3  # sentences at the top that always get NER: the names of the story

@@ -1,7 +1,8 @@
 """The facts found in one article: plain dataclasses that round-trip to JSON.
 
-All offsets are character offsets into ``Article.text`` (the cleaned body; the
-title is not included). The store keeps ``ArticleFacts.to_json()``.
+All offsets are character offsets into ``Article.text`` (the cleaned body), except
+those of a quantity read in the headline (``Quantity.in_title``): they are offsets
+into ``Article.title``. The store keeps ``ArticleFacts.to_json()``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ class Quantity:
     ``vague``: a vague plural ("thousands of"), never a claim. ``state``: what
     happened to the people counted ("killed", "missing", "injured", "evacuated",
     "rescued", "displaced", "stranded"), read from the verb ("killing 42 people",
-    "17 people are missing").
+    "17 people are missing"). ``in_title``: read in the headline; ``start``/``end``
+    are then offsets into ``Article.title`` and ``sentence`` is the headline.
     """
 
     start: int
@@ -63,6 +65,7 @@ class Quantity:
     place: str | None = None
     vague: bool = False  # "thousands of": a lower bound, not a figure anyone stated
     state: str | None = None  # people counted as: killed | missing | injured | evacuated ...
+    in_title: bool = False  # offsets are into Article.title, not Article.text
 
 
 @dataclass(slots=True)

@@ -61,7 +61,8 @@ _NUM = {
 }
 _MULT_WORDS = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "mn": 1e6, "mln": 1e6, "bn": 1e9, "tn": 1e12, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12,
+    "mn": 1e6, "mln": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12,
+    "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12,
     "tausend": 1e3, "mil": 1e3, "mille": 1e3, "mio": 1e6, "mrd": 1e9, "mld": 1e9,
 }  # fmt: skip
 _MULT_ALIASES = {
@@ -71,7 +72,7 @@ _MULT_ALIASES = {
     "milhão": "million", "bilhão": "billion", "bilhões": "billion", "milliards": "billion",
 }  # fmt: skip
 _MULT = (
-    r"[\s-]?(?:hundred|thousand|million|billion|trillion)s?\b|\s?(?:mn|bn|mln|tn)\b"
+    r"[\s-]?(?:hundred|thousand|million|billion|trillion)s?\b|\s?(?:mn|bn|mln|bln|tn)\b"
     r"|[kKMBT](?![A-Za-z\d])"
     r"|\s?(?:[Mm]ill(?:ion|ions|ionen|ones|ón|oni|ões)|[Mm]illiard(?:s|e|en|i)?|[Mm]rd\.?|[Mm]ld\.?"
     r"|[Mm]ilion[ei]|[Mm]iliard[oi]|[Mm]ilh(?:ão|ões)|[Bb]ilh(?:ão|ões)"
@@ -338,7 +339,8 @@ def _as_range(text: str, a: NumberMention, b: NumberMention) -> NumberMention | 
                 and b.value / f < 1000
                 and (b.value / f) == int(b.value / f)
                 and re.search(
-                    r"(?i)thousand|million|billion|trillion|bn|mn|[kmbt]\b", text[b.num_end : b.end]
+                    r"(?i)thousand|million|billion|trillion|bn|bln|mn|mln|[kmbt]\b",
+                    text[b.num_end : b.end],
                 )
             ):
                 av *= f

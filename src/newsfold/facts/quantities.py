@@ -386,7 +386,8 @@ def _read_parse(m: NumberMention, sd: SentDoc, ents: _Ents) -> _Reading:
                 if ofs:
                     target, lo2 = ofs[0], ofs[0].left_edge.i
                 elif comp:
-                    r.thing = plural(comp[-1].text.lower())
+                    # "troop numbers": troops; "flood toll", "quake toll": a toll counts deaths
+                    r.thing = "deaths" if s.lower_ == "toll" else plural(comp[-1].text.lower())
                     _, owners = _phrase(s, s.left_edge.i, off, ents)
                     r.subject = owners[0] if owners else None
                     r.place = _place([s], off, ents, -1)
