@@ -908,15 +908,28 @@ def test_permissions_policy_and_trusted_types(app: WebApp) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-@pytest.mark.parametrize("how", ["ctrl-c", "parent killed"])
+@pytest.mark.parametrize("how", ["ctrl-c at once", "ctrl-c", "parent killed"])
 def test_serve_workers_never_outlive_the_server(
-    fixture_db: tuple[Path, dict[str, Any]], how: str
+    fixture_db: tuple[Path, dict[str, Any]], how: str, tmp_path: Path
 ) -> None:
+    import shutil
     import subprocess
     import sys
     import time
 
-    db = str(fixture_db[0])
+    db = str(tmp_path / "own.db")  # a path only this server's processes name
+    shutil.copy(fixture_db[0], db)
+
+    def serving() -> list[int]:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if db.encode() in cmdline.read_bytes():
+                    found.append(int(cmdline.parent.name))
+            except OSError:
+                continue
+        return found
+
     command = [sys.executable, "-m", "newsfold", "serve", "--db", db, "--port", "0"]
     proc = subprocess.Popen(
         [*command, "--workers", "2"], stderr=subprocess.PIPE, text=True, start_new_session=True
@@ -924,6 +937,14 @@ def test_serve_workers_never_outlive_the_server(
     try:
         assert proc.stderr is not None
         assert "2 worker processes" in proc.stderr.readline()
+        if how == "ctrl-c at once":  # while the workers are being forked
+            os.killpg(proc.pid, signal.SIGINT)
+            assert proc.wait(timeout=15) == 0
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and serving():
+                time.sleep(0.05)
+            assert serving() == []
+            return
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
             time.sleep(0.05)

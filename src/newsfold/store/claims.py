@@ -9,6 +9,7 @@ builds the same rows from the record itself.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -109,6 +110,7 @@ def _value_text(value: Any, members: Sequence[Mapping[str, Any]]) -> str:
     return fmt_number(value)
 
 
+@functools.lru_cache(maxsize=4096)  # a storyline page asks for the same few things often
 def thing_key(thing: str) -> str:
     """The language-independent grouping key of a claim's thing ("morts", "Tote" and
     "deaths" -> "death"); the thing itself, case-folded, when it yields no key."""

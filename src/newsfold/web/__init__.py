@@ -194,17 +194,23 @@ def serve(
     real_port = server.server_address[1]
     shown = f"[{host}]" if ":" in host else host
     what = f"{workers} worker processes" if workers > 1 else "one process"
-    print(
-        f"newsfold: serving {db} read-only at http://{shown}:{real_port}/ ({what}; Ctrl-C stops)",
-        file=sys.stderr,
-    )
-    if host not in ("127.0.0.1", "localhost", "::1"):
+
+    def banner() -> None:
         print(
-            "newsfold: warning: reachable from other machines; there is no login", file=sys.stderr
+            f"newsfold: serving {db} read-only at http://{shown}:{real_port}/ "
+            f"({what}; Ctrl-C stops)",
+            file=sys.stderr,
         )
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(
+                "newsfold: warning: reachable from other machines; there is no login",
+                file=sys.stderr,
+            )
+
     if workers > 1:
-        _prefork(server, db, host, workers, cache_mb)
+        _prefork(server, db, host, workers, cache_mb, banner)
         return
+    banner()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -213,64 +219,88 @@ def serve(
         server.server_close()
 
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 def _prefork(
-    server: ThreadingWSGIServer, db: str | Path, host: str, workers: int, cache_mb: int
+    server: ThreadingWSGIServer,
+    db: str | Path,
+    host: str,
+    workers: int,
+    cache_mb: int,
+    banner: Callable[[], None],
 ) -> None:
     """Fork ``workers`` children that all accept on ``server``'s socket; restart one that
-    dies (at most 10 times a minute); on SIGTERM or Ctrl-C stop them all."""
+    dies (at most 10 times a minute); on Ctrl-C, SIGTERM or SIGHUP stop them all (those
+    still running after 5 s are killed)."""
     if not hasattr(os, "fork"):
-        raise OSError("--workers needs fork(); use one worker on this system")
+        raise OSError("--workers needs fork(); use --workers 1 on this system")
     children: dict[int, float] = {}
-    stopping = False
+    stopping: float | None = None  # when the stop began
 
     def spawn() -> None:
         parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: its own connections and cache, never the parent's
-            code = 0
-            try:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                server.parent_pid = parent
-                server.set_app(_app_for(db, host, True, cache_mb))
-                server.serve_forever()
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        children[pid] = time.monotonic()
+        # no stop signal may land between fork and the child's own handlers
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # the child: its own connections and cache, never the parent's
+                code = 0
+                try:
+                    for signum in STOP_SIGNALS:
+                        signal.signal(signum, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+                    server.parent_pid = parent
+                    server.set_app(_app_for(db, host, True, cache_mb))
+                    server.serve_forever()
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            children[pid] = time.monotonic()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+    def signal_all(signum: int) -> None:
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):  # it already exited
+                os.kill(pid, signum)
 
     def stop(signum: int, frame: Any) -> None:
         nonlocal stopping
-        stopping = True
-        for pid in list(children):
-            with contextlib.suppress(ProcessLookupError):  # it already exited
-                os.kill(pid, signal.SIGTERM)
+        if stopping is None:
+            stopping = time.monotonic()
+        signal_all(signal.SIGTERM)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     restarts: list[float] = []
     try:
         server.set_app(None)  # the parent only holds the socket
+        banner()  # once Ctrl-C is handled here: from now on it stops every worker
         for _ in range(workers):
-            spawn()
+            if stopping is None:
+                spawn()
         while children:
             try:
-                pid, _status = os.wait()
-            except KeyboardInterrupt:
-                stop(signal.SIGINT, None)
-                continue
+                pid, _status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
+            if pid == 0:
+                if stopping is not None and time.monotonic() - stopping > 5:
+                    signal_all(signal.SIGKILL)
+                time.sleep(0.1)
+                continue
             children.pop(pid, None)
             now = time.monotonic()
             restarts = [t for t in restarts if now - t < 60]
-            if not stopping and len(restarts) < 10:
+            if stopping is None and len(restarts) < 10:
                 restarts.append(now)
                 print(f"newsfold: worker {pid} exited; starting another", file=sys.stderr)
                 spawn()
     finally:
-        stop(signal.SIGTERM, None)
-        signal.signal(signal.SIGTERM, previous)
+        signal_all(signal.SIGTERM)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         server.server_close()
         print("newsfold: stopped", file=sys.stderr)
 

@@ -227,7 +227,7 @@ def _download(
         body = out.getvalue().encode("utf-8")
         content_type = "text/csv; charset=utf-8"
     else:
-        body = json.dumps(items, ensure_ascii=False, indent=1).encode("utf-8")
+        body = json.dumps(items, ensure_ascii=False).encode("utf-8")  # C encoder: no indent
         content_type = "application/json; charset=utf-8"
     disposition = f'attachment; filename="newsfold-{name}.{fmt}"'
     return Response(body, 200, content_type, [("Content-Disposition", disposition)])

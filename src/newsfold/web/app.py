@@ -440,7 +440,8 @@ def favicon(request: Request) -> Response:
 def json_response(
     data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None
 ) -> Response:
-    body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    # no indent: json's C encoder only runs without it (ten times faster on big answers)
+    body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     return Response(body, status, "application/json; charset=utf-8", headers or [])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
@@ -30,7 +31,6 @@ EVENT_FILTERS = ("q", "from", "to", "lang", "outlet", "entity", "storyline", "so
 # PDI): in article data they are a spoofing trick ("report\u202efdp.exe" reads
 # "reportexe.pdf", and an unclosed override flips the rest of the line). Pages drop
 # them; natural right-to-left text needs none of them and is isolated by the markup.
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 CLIP = 300  # characters of a title shown where titles are listed
 
 
@@ -39,15 +39,18 @@ class Exact(Markup):
     exactly as stored (an outlet name to filter by), never shown as text."""
 
 
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _finalize(value: Any) -> Any:
     """Applied to every ``{{ ... }}`` output of every template (before escaping)."""
-    if isinstance(value, Exact):
+    if not isinstance(value, str) or value.isascii() or isinstance(value, Exact):
+        return value  # the common case, fast: no direction control is ASCII
+    if not _BIDI_CONTROL.search(value):
         return value
     if isinstance(value, Markup):
-        return Markup(str(value).translate(BIDI_CONTROLS))
-    if isinstance(value, str):
-        return value.translate(BIDI_CONTROLS)
-    return value
+        return Markup(_BIDI_CONTROL.sub("", str(value)))
+    return _BIDI_CONTROL.sub("", value)
 
 
 def clip(value: Any, width: int = CLIP) -> str:
