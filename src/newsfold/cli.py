@@ -408,11 +408,14 @@ def serve(db: str, host: str, port: int, workers: int, cache_mb: int) -> None:
     (only its schema is brought up to date at start) and only GET and HEAD exist.
     Ctrl-C stops it.
 
-    Capacity: with 100 concurrent clients (benchmarks/web_load.py, 2 CPUs shared
-    with the clients; see BENCHMARKS.md) one uncached process answered about 350
-    requests/s at a 95th-percentile latency of about 325 ms; two workers with the
-    answer cache about 1,400 requests/s at about 85 ms. The cache helps pages that
-    are asked again before the store changes; workers help every request.
+    Capacity, measured with benchmarks/web_load.py (100 concurrent clients, 2 CPUs
+    shared with the clients and other jobs, so noisy; see BENCHMARKS.md): on the
+    sample store one uncached process answered about 350 requests/s with a
+    95th-percentile latency of 330-400 ms; the defaults here (a worker per CPU,
+    64 MB answer cache) about 1,500 requests/s at 90-95 ms, and about 600
+    requests/s at 210-240 ms when no URL repeats (no cache hits). The cache serves
+    pages asked again before the store changes; workers add Python (rendering)
+    capacity, not SQLite capacity, which threads already share.
     """
     from newsfold.web import serve as run_server
 
