@@ -333,8 +333,15 @@ def _links(
     """(a, b, strength rank, reason) for every linked pair."""
     words = {a.id: norm_words(a.text) for a in arts}
     g5 = {k: _ngrams(w, 5) for k, w in words.items()}
-    gq = {k: _ngrams(w, QUOTE_RUN) for k, w in words.items()}
-    gp = {k: _ngrams(w, PASSAGE_RUN) for k, w in words.items()}
+    longer: dict[tuple[str, int], set[tuple[str, ...]]] = {}
+
+    def grams(k: str, n: int) -> set[tuple[str, ...]]:
+        """n-grams (n > 5) of an article, made on first use (two articles share a
+        passage only when they share a 5-gram; quotation n-grams only for quotes)."""
+        if (k, n) not in longer:
+            longer[k, n] = _ngrams(words[k], n)
+        return longer[k, n]
+
     quotes = {
         a.id: [
             (qw, _ngrams(qw, QUOTE_RUN))
@@ -372,7 +379,7 @@ def _links(
             shared = None
             for p, other in ((x, y), (y, x)):
                 for qw, qgrams in quotes[p]:
-                    hit = qgrams & gq[other]
+                    hit = qgrams & grams(other, QUOTE_RUN)
                     if hit:
                         shared = _longest_run(qw, words[other], min(hit))
                         break
@@ -381,7 +388,7 @@ def _links(
             if shared:
                 out.append((x, y, 1, f"shares quotation: '{shared}'"))
                 continue
-            hit = gp[x] & gp[y]
+            hit = grams(x, PASSAGE_RUN) & grams(y, PASSAGE_RUN) if inter else set()
             if hit:
                 out.append(
                     (x, y, 3, f"shares passage: '{_longest_run(words[x], words[y], min(hit))}'")

@@ -23,6 +23,7 @@ of their own ("people killed" -> "death", "people missing" -> "missing").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -229,6 +230,7 @@ def _part_key(part: str) -> str:
     return head
 
 
+@functools.lru_cache(maxsize=8192)  # a few hundred distinct things recur in every batch
 def thing_key(thing: str) -> str:
     """Grouping key for a counted noun phrase (see module docstring)."""
     if not thing:
