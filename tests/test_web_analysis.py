@@ -287,3 +287,16 @@ def test_key_numbers_group_by_the_language_independent_thing() -> None:
         ("e3", 61, "Tote"),
         ("e4", 70, "deaths"),
     ]
+
+
+def test_headline_claims_are_not_marked_in_the_body() -> None:
+    from newsfold.web.analysis import fact_marks
+
+    text = "Floods killed 12 people on Monday."
+    facts = {
+        "quantities": [
+            {"start": 14, "end": 16, "value": 12, "thing": "people"},
+            {"start": 0, "end": 2, "value": 40, "thing": "deaths", "in_title": True},
+        ]
+    }
+    assert [(m.start, m.end) for m in fact_marks(text, facts)] == [(14, 16)]

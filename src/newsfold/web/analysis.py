@@ -328,8 +328,8 @@ def fact_marks(text: str, facts: Mapping[str, Any] | None) -> list[Mark]:
         ("dates", "date"),
     ):
         for item in facts.get(key) or []:
-            if not isinstance(item, Mapping):
-                continue
+            if not isinstance(item, Mapping) or item.get("in_title"):
+                continue  # a headline's claim: its offsets point into the title, not the text
             start, end = item.get("start"), item.get("end")
             if not isinstance(start, int) or not isinstance(end, int):
                 continue
