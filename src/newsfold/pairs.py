@@ -1,22 +1,51 @@
 """newsfold's same-event score of two articles, as SemEval-2022 Task 8 rates pairs.
 
-The pairwise counterpart of the streaming clusterer (:mod:`newsfold.events`): two
-single articles, each seen as a one-article event, give symmetric pair features
-that go through the shipped ``pair`` model (boosted trees exported to JSON).
+The pairwise counterpart of the streaming clusterer (:mod:`newsfold.events`). Each
+text is repaired (mojibake, :mod:`ftfy`), split into a headline, a lead and
+sentences, and embedded with the multilingual encoder; two texts then give
+language-neutral, symmetric pair features:
+
+* the clusterer's own pair features (each article against the other as a
+  one-article event, averaged both ways): ``embedding`` (lead cosine),
+  ``covered``, ``numbers``... - the cross-language model of
+  ``benchmarks/train_pair_model.py`` reads these, so they keep their meaning;
+* cosines of the headlines, of the whole texts, headline against text;
+* sentence against sentence cosines (best match each way, the top ones, the
+  share of sentences with a close match);
+* shared numbers and years, shared Latin-script names (diacritics stripped, so
+  "Müller" meets "Muller"), weighted by how rare they are among the texts scored;
+* length ratio and the two languages.
+
+They go through the shipped pair model, ``newsfold/data/pair_model.json``: the mean
+of boosted regression trees (:func:`export_trees`) and of five small neural nets
+(:func:`export_mlp`), fitted by ``benchmarks/train_semeval.py`` to the Overall rating
+of SemEval's ``training_set.csv`` only (pairs also in the testing set left out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from newsfold.events import shipped_models, similarity
-from newsfold.features import DocFeatures, DocumentFrequencies
+from newsfold.errors import NewsfoldError
+from newsfold.events import similarity
+from newsfold.features import STOPWORDS, DocFeatures, DocumentFrequencies
+from newsfold.features import numbers as find_numbers
 
-# ---------------------------------------------------------------------------- pairs
-PAIR_FEATURES = (
+MODEL_RESOURCE = "data/pair_model.json"
+
+# The clusterer's pair features kept in every pair's feature dict (the cross model
+# of benchmarks/train_pair_model.py reads "embedding", "covered" and "numbers").
+EVENT_PAIR_FEATURES = (
     "embedding",
     "tfidf",
     "names",
@@ -26,21 +55,143 @@ PAIR_FEATURES = (
     "covered",
     "cross_language",
 )
+# Languages with an indicator feature each (how many of the two texts are in it).
+LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "pl", "ru", "tr", "zh")
+
+PAIR_FEATURES = (
+    *EVENT_PAIR_FEATURES,
+    "cos_full",
+    "cos_head",
+    "cos_head_full",
+    "cos_centroid",
+    "sent_max",
+    "sent_best",
+    "sent_top3",
+    "sent_close",
+    "sent_mean",
+    "num_shared",
+    "num_weighted",
+    "years_shared",
+    "year_conflict",
+    "latin_weighted",
+    "latin_shared",
+    "len_ratio",
+    "same_language",
+    *(f"lang_{x}" for x in LANGUAGES),
+)
+
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?<=[。！？；])|\n+")
+MAX_SENTENCES = 16
+MIN_SENTENCE_CHARS = 12
+HEAD_CHARS = 200
+LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}")
+CLOSE = 0.6  # a sentence with a counterpart this close says the same thing
+
+
+class MissingPairModel(NewsfoldError):
+    """The pair model file is not in the installed package."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"newsfold/{MODEL_RESOURCE} is missing: reinstall newsfold, or rebuild it with "
+            "python -m benchmarks.train_semeval"
+        )
+
+
+def load_pair_model() -> dict[str, Any]:
+    """The shipped pair model (``newsfold/data/pair_model.json``); :class:`MissingPairModel`
+    when the file is absent (there is no silent fallback: scores would mean something else)."""
+    try:
+        text = resources.files("newsfold").joinpath(MODEL_RESOURCE).read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        raise MissingPairModel() from None
+    model: dict[str, Any] = json.loads(text)
+    return model
+
+
+def split_text(text: str) -> tuple[str, str]:
+    """Repaired (title, body); a title is split off at the first double space or line
+    break when the part before it is short (the SemEval layout), else there is none."""
+    import ftfy
+
+    fixed = ftfy.fix_text(text).strip()
+    match = re.search(r"\s{2,}|\n", fixed)
+    if match:
+        head, body = fixed[: match.start()].strip(), fixed[match.end() :].strip()
+        if 0 < len(head) <= HEAD_CHARS and body:
+            return head, " ".join(body.split())
+    return "", " ".join(fixed.split())
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of at least a few characters, the first :data:`MAX_SENTENCES`."""
+    out = [s.strip() for s in SENTENCE_END.split(text)]
+    return [s for s in out if len(s) >= MIN_SENTENCE_CHARS][:MAX_SENTENCES]
+
+
+def latin_names(text: str) -> frozenset[str]:
+    """Capitalised Latin-script words (diacritics stripped, first 5 letters so that
+    inflected forms meet): names that read the same across Latin-script languages
+    and that other scripts often keep as written."""
+    out = set()
+    for match in LATIN_WORD.finditer(strip_marks(text)):
+        word = match.group(0)
+        if not word[0].isupper():
+            continue
+        key = word.casefold()
+        if key in STOPWORDS:
+            continue
+        out.add(key[:5])
+    return frozenset(out)
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without diacritics ("Müller" gives "Muller")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def years(found: frozenset[str]) -> frozenset[str]:
+    return frozenset(n for n in found if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2100)
+
+
+@dataclass(slots=True)
+class PairText:
+    """One text as the pair features see it."""
+
+    doc: DocFeatures  # the clusterer's features (lead vector)
+    key: str
+    language: str
+    head_vector: np.ndarray
+    full_vector: np.ndarray
+    sentence_matrix: np.ndarray  # one unit row per sentence (at least one row)
+    numbers: frozenset[str]
+    years: frozenset[str]
+    latin: frozenset[str]
+    length: int
 
 
 class PairScorer:
     """newsfold's same-event score of two articles (higher: more likely one event).
 
-    The symmetric pair features (each article against the other as a one-article
-    event, averaged both ways) go through the shipped ``pair`` model, a linear
-    model fitted to the SemEval-2022 Task 8 training pairs. Texts are repaired
-    (mojibake) and embedded the way the pipeline embeds articles; the document
+    The symmetric pair features go through the shipped pair model
+    (:func:`load_pair_model`; a ``model`` passed in is used instead). The document
     frequencies come from the texts being compared, as a store would hold them.
     """
 
     def __init__(self, embedder: Any = None, model: Mapping[str, Any] | None = None) -> None:
         self.embedder = embedder
-        self.model = dict(model) if model is not None else shipped_models().get("pair")
+        self._model = dict(model) if model is not None else None
+
+    @property
+    def model(self) -> dict[str, Any]:
+        if self._model is None:
+            self._model = load_pair_model()
+        return self._model
+
+    @model.setter
+    def model(self, value: Mapping[str, Any]) -> None:
+        self._model = dict(value)
 
     def _embedder(self) -> Any:
         if self.embedder is None:
@@ -49,90 +200,178 @@ class PairScorer:
             self.embedder = make_embedder("use-m3")
         return self.embedder
 
-    def prepare(self, texts: Sequence[tuple[str, str]]) -> list[DocFeatures]:
-        """(text, language) pairs to features; a title is split off at the first
-        double space when the part before it is short (the SemEval layout)."""
-        import ftfy
-
+    def prepare(self, texts: Sequence[tuple[str, str]]) -> list[PairText]:
+        """(text, language) pairs to :class:`PairText`; every string is embedded once,
+        in one batch."""
         from newsfold.embed import lead
         from newsfold.features import doc_features
 
-        parts = []
-        for text, _ in texts:
-            fixed = ftfy.fix_text(text)
-            head, sep, body = fixed.partition("  ")
-            if sep and 0 < len(head.strip()) <= 200 and body.strip():
-                parts.append((head.strip(), " ".join(body.split())))
-            else:
-                parts.append(("", " ".join(fixed.split())))
-        unique = {p: n for n, p in enumerate(dict.fromkeys(parts))}
-        order = list(unique)
-        vectors = self._embedder().embed([lead(t, b) for t, b in order])
-        by_part = {p: vectors[unique[p]] for p in order}
-        return [
-            doc_features(str(n), t, b, by_part[(t, b)], None, lang or "und")
-            for n, ((t, b), (_, lang)) in enumerate(zip(parts, texts, strict=True))
-        ]
+        parts = [split_text(text) for text, _ in texts]
+        plans = []
+        wanted: dict[str, int] = {}
+        for title, body in parts:
+            sents = sentences(body) or [body or title or "(empty)"]
+            head = title or sents[0][:HEAD_CHARS]
+            full = f"{title}. {body}" if title else body
+            plan = (lead(title, body), head, full, sents)
+            for s in (plan[0], head, full, *sents):
+                wanted.setdefault(s, len(wanted))
+            plans.append(plan)
+        vectors = self._embedder().embed(list(wanted))
+        out = []
+        for n, ((title, body), (_, language), plan) in enumerate(
+            zip(parts, texts, plans, strict=True), start=0
+        ):
+            lead_text, head, full, sents = plan
+            lang = language or "und"
+            found = find_numbers(f"{title}\n{body}")
+            out.append(
+                PairText(
+                    doc=doc_features(str(n), title, body, vectors[wanted[lead_text]], None, lang),
+                    key=f"{title}\n{body}",
+                    language=lang,
+                    head_vector=vectors[wanted[head]],
+                    full_vector=vectors[wanted[full]],
+                    sentence_matrix=vectors[[wanted[s] for s in sents]],
+                    numbers=found,
+                    years=years(found),
+                    latin=latin_names(f"{title}\n{body}"),
+                    length=len(title) + len(body),
+                )
+            )
+        return out
 
     def pair_features(
         self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]
     ) -> list[dict[str, float]]:
-        docs = self.prepare([*left, *right])
-        a_docs, b_docs = docs[: len(left)], docs[len(left) :]
+        """Symmetric features of each (left[i], right[i]) pair (see the module docstring)."""
+        texts = self.prepare([*left, *right])
+        a_texts, b_texts = texts[: len(left)], texts[len(left) :]
         df = DocumentFrequencies()
+        rare: Counter[str] = Counter()  # document frequencies of numbers and Latin names
         seen: set[str] = set()
-        for doc, (text, _) in zip(docs, [*left, *right], strict=True):
-            if text not in seen:
-                seen.add(text)
-                df.add(doc.keys())
-        out = []
-        for a, b in zip(a_docs, b_docs, strict=True):
-            f, g = similarity(a, b, df), similarity(b, a, df)
-            out.append({k: (f[k] + g[k]) / 2 for k in f})
-        return out
+        for t in texts:
+            if t.key not in seen:
+                seen.add(t.key)
+                df.add(t.doc.keys())
+                rare.update({"#" + x for x in t.numbers} | {"@" + x for x in t.latin})
+        n_docs = len(seen)
+
+        def idf(key: str) -> float:
+            return math.log((1 + n_docs) / (1 + rare.get(key, 0))) + 1.0
+
+        return [_pair(a, b, df, idf) for a, b in zip(a_texts, b_texts, strict=True)]
 
     def score_features(self, features: Mapping[str, float]) -> float:
         """Same-event score of one pair: 1 very similar .. 0 very dissimilar (may overshoot)."""
-        if not self.model:
-            return float(features.get("embedding", 0.0))
-        if self.model.get("kind") == "trees":
-            overall = predict_trees(self.model, features)
-        else:
-            overall = float(self.model["bias"]) + sum(
-                float(w) * features.get(k, 0.0) for k, w in self.model["weights"].items()
-            )
-        return (4.0 - overall) / 3.0
+        model = self.model
+        if not model:
+            raise ValueError("PairScorer has an empty model: it can give features, not scores")
+        return (4.0 - predict(model, features)) / 3.0
 
     def score_texts(
         self, left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]]
     ) -> list[float]:
         return [self.score_features(f) for f in self.pair_features(left, right)]
 
-    def fit(
-        self, features: Sequence[Mapping[str, float]], overall: np.ndarray
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Fit the pair model to gold Overall ratings (1 similar .. 4 not): 100 boosted
-        trees of depth 2 (a few kilobytes of JSON), checked by 5-fold CV on the same data."""
-        from sklearn.ensemble import HistGradientBoostingRegressor
-        from sklearn.model_selection import cross_val_predict
 
-        x = np.array([[f[k] for k in PAIR_FEATURES] for f in features])
+def _pair(
+    a: PairText, b: PairText, df: DocumentFrequencies, idf: Callable[[str], float]
+) -> dict[str, float]:
+    f, g = similarity(a.doc, b.doc, df), similarity(b.doc, a.doc, df)
+    out = {k: (f[k] + g[k]) / 2 for k in EVENT_PAIR_FEATURES}
+    sims = a.sentence_matrix @ b.sentence_matrix.T
+    best_a, best_b = sims.max(axis=1), sims.max(axis=0)
+    top = np.sort(sims, axis=None)[::-1][:3]
+    ca, cb = a.sentence_matrix.mean(axis=0), b.sentence_matrix.mean(axis=0)
+    out["cos_full"] = float(a.full_vector @ b.full_vector)
+    out["cos_head"] = float(a.head_vector @ b.head_vector)
+    out["cos_head_full"] = float(a.head_vector @ b.full_vector + b.head_vector @ a.full_vector) / 2
+    out["cos_centroid"] = float(ca @ cb / (np.linalg.norm(ca) * np.linalg.norm(cb) or 1.0))
+    out["sent_max"] = float(sims.max())
+    out["sent_best"] = float(best_a.mean() + best_b.mean()) / 2
+    out["sent_top3"] = float(top.mean())
+    out["sent_close"] = float((best_a >= CLOSE).mean() + (best_b >= CLOSE).mean()) / 2
+    out["sent_mean"] = float(sims.mean())
+    shared_numbers = a.numbers & b.numbers
+    out["num_shared"] = math.log1p(len(shared_numbers))
+    out["num_weighted"] = _weighted(a.numbers, b.numbers, "#", idf)
+    out["years_shared"] = 1.0 if a.years & b.years else 0.0
+    out["year_conflict"] = 1.0 if a.years and b.years and not a.years & b.years else 0.0
+    out["latin_weighted"] = _weighted(a.latin, b.latin, "@", idf)
+    out["latin_shared"] = math.log1p(len(a.latin & b.latin))
+    out["len_ratio"] = min(a.length, b.length) / max(a.length, b.length, 1)
+    out["same_language"] = 1.0 if a.language == b.language else 0.0
+    for lang in LANGUAGES:
+        out[f"lang_{lang}"] = float((a.language == lang) + (b.language == lang))
+    return out
 
-        def make() -> Any:
-            return HistGradientBoostingRegressor(
-                max_iter=100, max_depth=2, learning_rate=0.1, random_state=0
-            )
 
-        cv = cross_val_predict(make(), x, overall, cv=5)
-        fit = make().fit(x, overall)
-        model = export_trees(fit, PAIR_FEATURES)
-        self.model = model
-        train = [predict_trees(model, f) for f in features]
-        return model, {
-            "pairs": len(x),
-            "train_r": round(float(np.corrcoef(train, overall)[0, 1]), 4),
-            "cv5_r": round(float(np.corrcoef(cv, overall)[0, 1]), 4),
-        }
+def _weighted(
+    a: frozenset[str], b: frozenset[str], prefix: str, idf: Callable[[str], float]
+) -> float:
+    """IDF-weighted Jaccard overlap of two sets (0 when both are empty)."""
+    union = a | b
+    if not union:
+        return 0.0
+    total = sum(idf(prefix + x) for x in union)
+    return sum(idf(prefix + x) for x in a & b) / total
+
+
+def predict(model: Mapping[str, Any], features: Mapping[str, float]) -> float:
+    """The Overall rating (1 very similar .. 4 not) a model predicts: ``kind`` "trees"
+    (:func:`export_trees`), "mlp" (:func:`export_mlp`), "blend" (a weighted mean of
+    ``parts``) or a linear model (``bias`` and ``weights``)."""
+    kind = model.get("kind")
+    if kind == "blend":
+        return sum(
+            float(w) * predict(part, features)
+            for w, part in zip(model["weights"], model["parts"], strict=True)
+        )
+    if kind == "trees":
+        return predict_trees(model, features)
+    if kind == "mlp":
+        return predict_mlp(model, features)
+    return float(model["bias"]) + sum(
+        float(w) * features.get(k, 0.0) for k, w in model["weights"].items()
+    )
+
+
+def export_mlp(scaler: Any, nets: Sequence[Any], names: Sequence[str]) -> dict[str, Any]:
+    """Fitted sklearn MLPRegressors (ReLU, one output) over features standardised by
+    ``scaler`` (a fitted StandardScaler), as JSON-able lists; they predict their mean."""
+
+    def rounded(a: np.ndarray) -> list[Any]:
+        return np.round(np.asarray(a, dtype=np.float64), 6).tolist()
+
+    for net in nets:
+        if net.activation != "relu" or net.out_activation_ != "identity":
+            raise ValueError("export_mlp writes ReLU regressors only")
+    return {
+        "kind": "mlp",
+        "features": list(names),
+        "mean": rounded(scaler.mean_),
+        "scale": rounded(scaler.scale_),
+        "nets": [
+            [[rounded(w), rounded(b)] for w, b in zip(net.coefs_, net.intercepts_, strict=True)]
+            for net in nets
+        ],
+    }
+
+
+def predict_mlp(model: Mapping[str, Any], features: Mapping[str, float]) -> float:
+    """Evaluate a model written by :func:`export_mlp`."""
+    x = np.array([features.get(k, 0.0) for k in model["features"]], dtype=np.float64)
+    x = (x - np.asarray(model["mean"])) / np.asarray(model["scale"])
+    total = 0.0
+    for layers in model["nets"]:
+        h = x
+        for n, (w, b) in enumerate(layers):
+            h = h @ np.asarray(w) + np.asarray(b)
+            if n < len(layers) - 1:
+                h = np.maximum(h, 0.0)
+        total += float(h[0])
+    return total / len(model["nets"])
 
 
 def export_trees(fit: Any, names: Sequence[str]) -> dict[str, Any]:
