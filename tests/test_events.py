@@ -228,7 +228,7 @@ def test_shipped_model_loads() -> None:
     model = load_model("event")
     assert 0.0 < model.threshold < 1.0
     if shipped_models():
-        assert set(shipped_models()) >= {"event", "pair", "time_prior"}
+        assert set(shipped_models()) >= {"event", "cross", "time_prior"}
 
 
 def test_bcubed_and_pearson() -> None:

@@ -163,7 +163,15 @@ def shipped_merge_threshold() -> float:
 # logit += days * log1p(gap) + days_over * max(0, span - grace) for two dated sides:
 # gap = days between the article and the event's dates, span = days the event would
 # cover with the article in it. Set by hand: see :func:`time_logit`.
-TIME_PRIOR: dict[str, float] = {"days": -0.5, "days_over": -0.9, "grace": 2.0, "cap": 4.0}
+# An undated article whose weekdays miss the event's days: weekday_conflict (see
+# :func:`_weekday_conflict`).
+TIME_PRIOR: dict[str, float] = {
+    "days": -0.5,
+    "days_over": -0.9,
+    "grace": 2.0,
+    "cap": 4.0,
+    "weekday_conflict": -2.0,
+}
 
 
 @dataclass(slots=True)
@@ -262,7 +270,7 @@ class EventState:
     def years(self) -> frozenset[int]:
         found: frozenset[int] | None = self._fresh("years")
         if found is None:
-            found = _years(self.numbers, self.first, self.last)
+            found = _years(self.numbers)
             self.sticky["years"] = (self.size, found)
         return found
 
@@ -393,7 +401,7 @@ def doc_weights(doc: DocFeatures, df: DocumentFrequencies) -> DocWeights:
     terms = {t: (1.0 + math.log(c)) * idf[t] for t, c in doc.terms.items() if c > 0}
     return DocWeights(
         idf=idf,
-        years=_years(doc.numbers, doc.date, doc.date),
+        years=_years(doc.numbers),
         terms=terms,
         norm=math.sqrt(sum(v * v for v in terms.values())),
         names={n: df.idf(NAME_KEY + n) for n in doc.names},
@@ -449,16 +457,36 @@ def pair_features(
         "undated": 1.0 if gap is None else 0.0,
         "size": math.log(event.size) if event.size else 0.0,
         "cross_language": 0.0 if event.languages.get(doc.language) else 1.0,
+        "weekday_conflict": _weekday_conflict(doc, event),
     }
 
 
-def _years(numbers: Iterable[str], first: dt.date | None, last: dt.date | None) -> frozenset[int]:
-    """Years an article or event talks about: year-like numbers and its dates' years."""
-    out = {int(n) for n in numbers if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2100}
-    for date in (first, last):
-        if date is not None:
-            out.add(date.year)
-    return frozenset(out)
+WEEKDAY_LEAD = 2  # days before an event's first date that its reports may still talk about
+
+
+def _weekday_conflict(doc: DocFeatures, event: EventState) -> float:
+    """1 when an undated article says what happened on which weekdays ("on Friday") and
+    none of them falls in the dated event's days (from ``WEEKDAY_LEAD`` days before its
+    first date to its last): the article is about another day's happening."""
+    if doc.date is not None or not doc.weekdays or event.first is None or event.last is None:
+        return 0.0
+    span = (event.last - event.first).days + WEEKDAY_LEAD
+    if span >= 6:
+        return 0.0  # the event covers (almost) every weekday
+    start = event.first - dt.timedelta(days=WEEKDAY_LEAD)
+    days = {(start + dt.timedelta(days=k)).weekday() for k in range(span + 1)}
+    return 0.0 if doc.weekdays & days else 1.0
+
+
+def _years(numbers: Iterable[str]) -> frozenset[int]:
+    """Years an article or event talks about: the year-like numbers of its text.
+
+    Not the years of its dates: on a dated stream every pair would share one, which
+    says nothing about the happening (and a model fitted where only some articles
+    carry a date would read it as evidence)."""
+    return frozenset(
+        int(n) for n in numbers if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2100
+    )
 
 
 def _span(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> float | None:
@@ -473,10 +501,12 @@ def time_logit(features: Mapping[str, float], prior: Mapping[str, float]) -> flo
 
     News coverage of one happening lasts a day or two; a report further from
     the event's dates, or one that would stretch the event over more than
-    ``grace`` days, is more likely a new event of the same storyline.
+    ``grace`` days, is more likely a new event of the same storyline. An undated
+    article is checked against a dated event by the weekdays it names.
     """
+    z_weekday = prior.get("weekday_conflict", 0.0) * features.get("weekday_conflict", 0.0)
     if features.get("undated", 1.0):
-        return 0.0
+        return z_weekday
     days, span = features.get("days", 0.0), features.get("span", 0.0)
     z = prior["days"] * math.log1p(days) + prior["days_over"] * max(0.0, span - prior["grace"])
     return max(z, -prior.get("cap", math.inf))  # overwhelming word evidence can still win
@@ -711,8 +741,12 @@ class StreamingClusterer:
             event = keep
 
     def touched(self) -> list[EventState]:
-        """Events changed since the last call, for the store."""
-        out = [self.events[e] for e in sorted(self._touched) if e in self.events]
+        """Events changed since the last call, oldest first (by first date, undated last,
+        then id): storylines are linked in this order, so they grow forward in time."""
+        out = sorted(
+            (self.events[e] for e in self._touched if e in self.events),
+            key=lambda e: (e.first is None, e.first or dt.date.max, e.id),
+        )
         self._touched.clear()
         return out
 

@@ -16,6 +16,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from newsfold.dating import weekday_mentions
+
+WEEKDAY_NUMBERS = {
+    name: n
+    for n, name in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
+
 WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 NUMBER = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?"
@@ -118,6 +127,7 @@ class DocFeatures:
     source: str | None = None
     title_terms: frozenset[str] = frozenset()
     salient: frozenset[str] = frozenset()  # names in the title or lead, or repeated
+    weekdays: frozenset[int] = frozenset()  # days an undated article says things happened on
 
     def keys(self) -> set[str]:
         """Everything counted in the document frequencies: words, names, numbers."""
@@ -152,6 +162,10 @@ def doc_features(
         source=source,
         title_terms=frozenset(title_terms),
         salient=salient_names(title, text),
+        # "said on Friday": a partial date, read only when the article has no date
+        weekdays=frozenset(WEEKDAY_NUMBERS[d] for d in weekday_mentions(full))
+        if date is None
+        else frozenset(),
     )
 
 
