@@ -130,6 +130,7 @@ def run_newsfold(
     embedder: str,
     batch_size: int,
     max_seconds: float | None = None,
+    facts_processes: int = 1,
 ) -> dict[str, Any]:
     db = work / f"{corpus.name}-{embedder}{'' if facts else '-nofacts'}.db"
     for suffix in ("", "-wal", "-shm"):
@@ -151,6 +152,7 @@ def run_newsfold(
     ]
     if not facts:
         cmd.append("--no-facts")
+    cmd += ["--facts-processes", str(facts_processes)]
     load = os.getloadavg()[0]
     status, wall, rss, cpu, samples = run_child(cmd, work / "run.json", db, max_seconds=max_seconds)
     if status == 130:  # stopped at --max-seconds: what was committed, from the store
@@ -341,6 +343,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--facts", choices=["auto", "on", "off"], default="auto")
     parser.add_argument("--formats", choices=["mixed", "jsonl"], default="mixed")
+    parser.add_argument(
+        "--facts-processes", type=int, default=1, help="passed to newsfold run (0: in process)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the results JSON here")
     parser.add_argument(
         "--max-seconds",
@@ -360,7 +365,13 @@ def main(argv: list[str] | None = None) -> None:
             "gold_storylines": len(labels["storylines"]),
         }
         res = run_newsfold(
-            corpus, args.work, facts, args.embedder, args.batch_size, args.max_seconds
+            corpus,
+            args.work,
+            facts,
+            args.embedder,
+            args.batch_size,
+            args.max_seconds,
+            args.facts_processes,
         )
         res["quality"] = quality(res, labels)
         runs["newsfold"] = res

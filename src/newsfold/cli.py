@@ -84,6 +84,14 @@ def cli() -> None:
     help="use-m3: multilingual USE v3 (default); hashing: fast, no model, English-ish.",
 )
 @click.option("--no-facts", is_flag=True, help="Skip fact extraction and corroboration.")
+@click.option(
+    "--facts-processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 16),
+    help="Worker processes for fact extraction from the second batch on "
+    "(0: in this process; a process puts a second CPU to work).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line, no overview.")
 @user_errors
@@ -93,6 +101,7 @@ def run(
     batch_size: int,
     embedder: str,
     no_facts: bool,
+    facts_processes: int,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -108,7 +117,12 @@ def run(
     from newsfold.report import overview, summary
 
     store = _open(db)
-    options = PipelineOptions(batch_size=batch_size, embedder=embedder, facts=not no_facts)
+    options = PipelineOptions(
+        batch_size=batch_size,
+        embedder=embedder,
+        facts=not no_facts,
+        facts_processes=facts_processes,
+    )
     pipeline = Pipeline(store, options)
     progress = _progress() if sys.stderr.isatty() and not as_json else None
     stats = pipeline.run(list(paths), command="run " + " ".join(paths), progress=progress)

@@ -25,9 +25,10 @@ import datetime as dt
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,6 +56,25 @@ class PipelineOptions:
     embedder: str = "use-m3"
     facts: bool = True
     limits: IngestLimits = field(default_factory=IngestLimits)
+    # Fact extraction in this many separate processes (0: in a thread of this process).
+    # It holds the GIL for most of its work, so a process is what puts the second core
+    # to work; it starts with the second batch (small runs never pay its start-up).
+    facts_processes: int = 1
+
+
+def _extract_in_child(articles: list[Article]) -> tuple[list[ArticleFacts], float]:
+    """Facts for one batch, in a worker process (its extractor is built once, lazily)."""
+    global _CHILD_EXTRACTOR
+    if _CHILD_EXTRACTOR is None:
+        from newsfold.facts import FactExtractor
+
+        _CHILD_EXTRACTOR = FactExtractor()
+    started = time.perf_counter()
+    found = list(_CHILD_EXTRACTOR.extract_many(articles))
+    return found, time.perf_counter() - started
+
+
+_CHILD_EXTRACTOR: FactExtractor | None = None
 
 
 @dataclass(slots=True)
@@ -79,11 +99,16 @@ class Pipeline:
         self.store = store
         self.options = options or PipelineOptions()
         self.embedder = embedder or make_embedder(self.options.embedder)
+        extractor_given = extractor is not None
         if extractor is None and self.options.facts:
             from newsfold.facts import FactExtractor
 
             extractor = FactExtractor()
         self.extractor = extractor
+        # the default extractor can be rebuilt in a worker process; one passed in is used here
+        self._own_extractor = extractor is not None and self.options.facts and not extractor_given
+        self._processes: ProcessPoolExecutor | None = None
+        self._batches = 0
         self.deduper = Deduper()
         self.clusterer = StreamingClusterer()
         self.linker = StorylineLinker()
@@ -102,15 +127,22 @@ class Pipeline:
         # and spaCy release the GIL for most of it), so both cores work. Commits stay one
         # transaction per batch, in input order: the store ends up exactly as unpipelined.
         pending: _Prepared | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
-            chunks = _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size)
-            for chunk in itertools.chain(chunks, [None]):
-                prepared = None if chunk is None else self._prepare(chunk, stats, worker, pending)
-                if pending is not None:
-                    self._commit(pending, run_id, stats)
-                    if progress:
-                        progress(stats)
-                pending = prepared
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
+                chunks = _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size)
+                for chunk in itertools.chain(chunks, [None]):
+                    prepared = (
+                        None if chunk is None else self._prepare(chunk, stats, worker, pending)
+                    )
+                    if pending is not None:
+                        self._commit(pending, run_id, stats)
+                        if progress:
+                            progress(stats)
+                    pending = prepared
+        finally:
+            if self._processes is not None:
+                self._processes.shutdown(cancel_futures=True)
+                self._processes = None
         stats.seconds = time.perf_counter() - started
         counts = self.store.counts()
         stats.events = counts["events"]
@@ -140,16 +172,43 @@ class Pipeline:
         rejections += more_rejections
         stats.unchanged += unchanged
         articles.sort(key=processing_order)
+        self._batches += 1
         return _Prepared(articles, rejections, worker.submit(self._heavy, articles, stats))
+
+    def _fact_processes(self) -> ProcessPoolExecutor | None:
+        """The worker processes for facts, from the second batch on (None: extract here)."""
+        if not self._own_extractor or self.options.facts_processes < 1 or self._batches < 2:
+            return None
+        if self._processes is None:
+            # spawn, not fork: this process has threads (and maybe a loaded model) running
+            self._processes = ProcessPoolExecutor(
+                max_workers=self.options.facts_processes, mp_context=get_context("spawn")
+            )
+        return self._processes
 
     def _heavy(
         self, articles: list[Article], stats: RunStats
     ) -> tuple[np.ndarray, list[ArticleFacts | None]]:
-        """Embed and extract facts (in the worker thread: touches no store)."""
+        """Embed and extract facts (in the worker thread: touches no store). Facts go to
+        the worker processes when there are some, while this thread embeds."""
+        processes = self._fact_processes() if self.extractor is not None and articles else None
+        parts: list[Future[tuple[list[ArticleFacts], float]]] = []
+        if processes is not None:
+            share = -(-len(articles) // self.options.facts_processes)  # ceil
+            parts = [
+                processes.submit(_extract_in_child, articles[i : i + share])
+                for i in range(0, len(articles), share)
+            ]
         with self._timed(stats, "embed"):
             vectors = self.embedder.embed([lead(a.title, a.text) for a in articles])
         facts: list[ArticleFacts | None] = [None] * len(articles)
-        if self.extractor is not None and articles:
+        if parts:
+            facts = []
+            for part in parts:
+                found, seconds = part.result()
+                facts.extend(found)
+                stats.stage_seconds["facts"] = stats.stage_seconds.get("facts", 0.0) + seconds
+        elif self.extractor is not None and articles:
             with self._timed(stats, "facts"):
                 facts = list(self.extractor.extract_many(articles))
         return vectors, facts
