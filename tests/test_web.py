@@ -215,6 +215,10 @@ def test_api_article_has_text_facts_origin_and_copies(app: WebApp, ids: dict[str
     assert data["origin"] == ids["wire_article"]
     assert data["copies"] == ["ledger/flood-copy.txt"]
     assert data["facts"]["quotes"][0]["speaker"] == "Lena Okafor"
+    assert data["same_origin"] == []  # its one copy is listed under copies
+    copy = call(app, "/api/articles/" + urllib.parse.quote("ledger/flood-copy.txt", safe="")).json()
+    assert copy["origin"] == ids["wire_article"] and copy["copies"] == []
+    assert copy["same_origin"] == [ids["wire_article"]]  # as its page lists under "Same origin"
 
 
 # ------------------------------------------------------------------ filters and search

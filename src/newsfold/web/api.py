@@ -138,6 +138,16 @@ def api_article(request: Request) -> Response:
     article["facts"] = store.article_facts(article["id"])
     siblings = store.event_articles(article["event"]) if article.get("event") else []
     article["copies"] = [a["id"] for a in siblings if a.get("duplicate_of") == article["id"]]
+    # the other articles of its independent origin, as the article page lists them
+    origin = article["origin"]
+    article["same_origin"] = [
+        a["id"]
+        for a in siblings
+        if origin
+        and origins.get(a["id"]) == origin
+        and a["id"] != article["id"]
+        and a["id"] not in article["copies"]
+    ]
     return json_response(article)
 
 
@@ -268,7 +278,8 @@ def routes() -> list[Route]:
             "/api/articles/{id:path}",
             api_article,
             "api",
-            "One article: cleaned text, raw input, date provenance, facts, origin, copies",
+            "One article: cleaned text, raw input, date provenance, facts, origin, copies, "
+            "same_origin",
         ),
         Route("/api/facts", api_facts, "api", "Claim groups with corroboration and conflicts"),
         Route("/api/search", api_search, "api", "Full-text search over articles and facts"),
