@@ -23,24 +23,11 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder beside src/, not instal
 
 from benchmarks import synth  # noqa: E402  # needs the path set just above
 
+from cli_helpers import fast_run_argv  # noqa: E402  # tests/ is on the path (pytest rootdir)
+
 
 def _cmd(paths: list[Path], db: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsfold",
-        "run",
-        *map(str, paths),
-        "--db",
-        str(db),
-        "-q",
-        "--json",
-        "--embedder",
-        "hashing",
-        "--no-facts",
-        "--batch-size",
-        "16",
-    ]
+    return fast_run_argv(paths, db, batch_size=16)
 
 
 def _together(*cmds: list[str]) -> list[subprocess.CompletedProcess]:

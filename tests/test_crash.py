@@ -27,28 +27,15 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder beside src/, not instal
 
 from benchmarks import synth  # noqa: E402  # needs the path set just above
 
+from cli_helpers import fast_run_argv  # noqa: E402  # tests/ is on the path (pytest rootdir)
+
 pytestmark = pytest.mark.slow  # several CLI runs: about half a minute
 
 BATCH = 24
 
 
 def run_cmd(corpus: Path, db: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsfold",
-        "run",
-        str(corpus),
-        "--db",
-        str(db),
-        "-q",
-        "--json",
-        "--embedder",
-        "hashing",
-        "--no-facts",
-        "--batch-size",
-        str(BATCH),
-    ]
+    return fast_run_argv([corpus], db, batch_size=BATCH)
 
 
 def snapshot(db: Path) -> dict[str, Any]:
