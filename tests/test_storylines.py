@@ -120,3 +120,37 @@ def test_storyline_blob_round_trip() -> None:
     reloaded = StorylineLinker()
     reloaded.load([back])
     assert reloaded.candidates(FLOOD_2)[0].id == line.id
+
+
+def test_topic_and_common_names_alone_do_not_link() -> None:
+    """Same kind of happening, same outlet, weekday and official, one shared surname: the
+    names every event carries are no evidence, and one rare name may be chance."""
+    fillers = [
+        event(
+            f"ev-fill{n}",
+            "2025-03-03",
+            f"Storms hit {place} on Monday, Meridian Wire reported, citing the Interior Ministry.",
+        )
+        for n, place in enumerate(("Ardel", "Bexmoor", "Cindra", "Dovrin", "Elsworth"))
+    ]
+    first = event(
+        "ev-tarvik",
+        "2025-03-04",
+        "Floods in Tarvik killed 12 people on Monday, Meridian Wire reported, "
+        "citing the Interior Ministry and mayor Jonas Hale.",
+    )
+    second = event(
+        "ev-sorrel",
+        "2025-03-05",
+        "Floods in Sorrel killed 9 people on Monday, Meridian Wire reported, "
+        "citing the Interior Ministry and mayor Petra Hale.",
+    )
+    df = frequencies(*fillers, first, second)
+    events = {e.id: e for e in (*fillers, first, second)}
+    linker = StorylineLinker()
+    for e in fillers:
+        linker.link(e, df, events)
+    a, _ = linker.link(first, df, events)
+    b, _ = linker.link(second, df, events)
+    assert a != b
+    assert linker.rare_names(second, linker.storylines[a]) == 1  # "hale"; the rest is common
