@@ -29,6 +29,12 @@ Scoring follows :func:`newsfold.facts.evaluate.score_sample`, per article:
 Usage::
 
     python -m benchmarks.heldout_facts [--shared ../shared] [--verbose] [--markdown]
+    python -m benchmarks.heldout_facts --set dev   # the dev set, for tuning
+
+``--set dev`` scores ``benchmarks/dev_facts.json`` instead: 30 further articles labelled
+the same way (the next 20 qualifying English texts of the SemEval *training* set, the
+first 10 qualifying ECB+ docs of split "dev"; none of them in the held-out set). Rule
+changes may be guided by the dev set's errors, never by the held-out set's.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "benchmarks" / "heldout_facts.json"
+DEV_LABELS = ROOT / "benchmarks" / "dev_facts.json"
 DEFAULT_SHARED = ROOT.parent / "shared"
 N_SEMEVAL, N_ECB, MAX_CHARS = 28, 12, 2000
 _NUMBERISH = re.compile(
@@ -56,12 +63,12 @@ _NUMBERISH = re.compile(
 # ----------------------------------------------------------------------------- articles
 
 
-def _semeval_texts(shared: Path) -> list[tuple[str, str]]:
+def _semeval_texts(shared: Path, name: str = "testing_set.csv") -> list[tuple[str, str]]:
     """(id, text) of the English SemEval test texts, in file order, repaired, deduplicated."""
     import ftfy
 
     csv.field_size_limit(1 << 30)
-    path = shared / "bench" / "semeval2022t8" / "testing_set.csv"
+    path = shared / "bench" / "semeval2022t8" / name
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     with path.open(encoding="utf-8", newline="") as handle:
@@ -76,13 +83,13 @@ def _semeval_texts(shared: Path) -> list[tuple[str, str]]:
     return out
 
 
-def _ecb_texts(shared: Path) -> list[tuple[str, str]]:
+def _ecb_texts(shared: Path, split: str = "test") -> list[tuple[str, str]]:
     path = shared / "bench" / "ecbplus" / "docs.jsonl"
     out = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             doc = json.loads(line)
-            if doc["split"] == "test":
+            if doc["split"] == split:
                 out.append((f"ecbplus:{doc['id']}", doc["text"]))
     return out
 
@@ -100,6 +107,34 @@ def load_articles(shared: Path) -> dict[str, tuple[str, str]]:
         cut = text.find("\n", 0, 300)
         out[aid] = (text[:cut].strip(), text[cut:].strip()) if cut > 0 else ("", text)
     for aid, text in ecb:
+        out[aid] = ("", text)
+    return out
+
+
+N_DEV_SEMEVAL, N_DEV_ECB = 20, 10
+
+
+def load_dev_articles(shared: Path) -> dict[str, tuple[str, str]]:
+    """The dev articles (see ``dev_facts.json``'s header): the first 20 qualifying English
+    texts of the SemEval *training* set and the first 10 qualifying ECB+ "dev" docs, leaving
+    out every held-out id and every text that is also a held-out text."""
+    held = load_articles(shared)
+    held_texts = {f"{t}\n{b}" if t else b for t, b in held.values()}
+    sem = [
+        (i, t)
+        for i, t in _semeval_texts(shared, "training_set.csv")
+        if _eligible(t) and i not in held
+    ]
+    ecb = [(i, t) for i, t in _ecb_texts(shared, "dev") if _eligible(t) and i not in held]
+    out: dict[str, tuple[str, str]] = {}
+    for aid, text in sem:
+        if len(out) == N_DEV_SEMEVAL:
+            break
+        cut = text.find("\n", 0, 300)
+        tb = (text[:cut].strip(), text[cut:].strip()) if cut > 0 else ("", text)
+        if (f"{tb[0]}\n{tb[1]}" if tb[0] else tb[1]) not in held_texts:
+            out[aid] = tb
+    for aid, text in ecb[:N_DEV_ECB]:
         out[aid] = ("", text)
     return out
 
@@ -177,15 +212,17 @@ def _prf(p_hits: int, predicted: int, r_hits: int, gold: int) -> dict[str, Any]:
     }
 
 
-def score(shared: Path = DEFAULT_SHARED, labels: Path = LABELS) -> dict[str, Any]:
-    """Extract facts from the held-out articles and score them against the labels."""
+def score(
+    shared: Path = DEFAULT_SHARED, labels: Path = LABELS, which: str = "heldout"
+) -> dict[str, Any]:
+    """Extract facts from the held-out (or dev) articles and score them against the labels."""
     from newsfold.corroborate import corroborate
     from newsfold.facts.evaluate import _same_value, thing_compatible
     from newsfold.facts.extractor import FactExtractor
     from newsfold.facts.things import thing_key
 
     gold = json.loads(Path(labels).read_text(encoding="utf-8"))
-    texts = load_articles(Path(shared))
+    texts = (load_dev_articles if which == "dev" else load_articles)(Path(shared))
     ids = [a["id"] for a in gold["articles"]]
     if ids != list(texts):
         raise ValueError("the selection rule no longer gives the labelled articles")
@@ -286,6 +323,7 @@ def score(shared: Path = DEFAULT_SHARED, labels: Path = LABELS) -> dict[str, Any
         ]
     c_hits = len(c_used)
     return {
+        "set": which,
         "articles": len(arts),
         "labels_date": gold.get("date"),
         "seconds": round(seconds, 1),
@@ -310,7 +348,8 @@ ROWS = (
 
 
 def as_text(r: dict[str, Any], verbose: bool = False) -> str:
-    lines = [f"held-out facts: {r['articles']} articles, extraction {r['seconds']} s"]
+    name = "dev" if r.get("set") == "dev" else "held-out"
+    lines = [f"{name} facts: {r['articles']} articles, extraction {r['seconds']} s"]
     for key, label in ROWS:
         s = r[key]
         lines.append(
@@ -348,14 +387,19 @@ def as_markdown(r: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared/ folder")
-    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--labels", type=Path, default=None, help="labels file (default: by --set)")
+    parser.add_argument(
+        "--set", choices=("heldout", "dev"), default="heldout", dest="which",
+        help="heldout: the test set (default; never tune on it); dev: the tuning set",
+    )  # fmt: skip
     parser.add_argument("--verbose", action="store_true", help="list misses and false positives")
     parser.add_argument("--markdown", action="store_true", help="a table for BENCHMARKS.md")
     parser.add_argument("--json", action="store_true", help="the full result as JSON")
     args = parser.parse_args(argv)
     if not (args.shared / "bench").is_dir():
         sys.exit(f"{args.shared}/bench not found (use --shared)")
-    r = score(args.shared, args.labels)
+    labels = args.labels or (DEV_LABELS if args.which == "dev" else LABELS)
+    r = score(args.shared, labels, args.which)
     if args.json:
         print(json.dumps(r, indent=2, ensure_ascii=False, default=str))
     elif args.markdown:

@@ -185,3 +185,52 @@ def test_no_quantities_from_codes_and_dates(fx: FactExtractor) -> None:
         "The 33-year-old spoke at 3 p.m. on Thursday."
     )
     assert parsed(fx, text) == []
+
+
+def test_model_name_between_number_and_noun(fx: FactExtractor) -> None:
+    qs = parsed(fx, "They seized 7 AK-47 rifles and 3 machine guns.")
+    assert [(q.value, q.thing) for q in qs] == [(7, "rifles"), (3, "machine guns")]
+    (q,) = parsed(fx, "Two F-16 jets crashed.")
+    assert q.thing == "jets"
+
+
+def test_of_them_takes_the_plural_noun_referred_to(fx: FactExtractor) -> None:
+    (q,) = parsed(fx, "Commandos caught pirates and took 23 of them into custody.")
+    assert (q.value, q.thing) == (23, "pirates")
+
+
+def test_abbreviated_hours_are_a_time_unit() -> None:
+    from newsfold.facts.things import is_time_unit
+
+    assert is_time_unit("hrs") and is_time_unit("mins") and not is_time_unit("rifles")
+
+
+def test_others_take_the_thing_counted_before(fx: FactExtractor) -> None:
+    qs = parsed(fx, "Five people died and 20 others were injured.")
+    assert [(q.value, q.thing) for q in qs] == [(5, "people"), (20, "people")]
+    qs = parsed(fx, "Of the 40 victims, 12 of which were children.")
+    assert [(q.value, q.thing) for q in qs] == [(40, "victims"), (12, "victims")]
+
+
+def test_estimated_at_is_approximate(fx: FactExtractor) -> None:
+    (q,) = parsed(fx, "The damage was estimated at $2 million.")
+    assert (q.value, q.modality) == (2e6, "approximate")
+
+
+def test_earthquake_magnitude(fx: FactExtractor) -> None:
+    for text in (
+        "A magnitude 6.1 earthquake struck the coast.",
+        "A 6.1-magnitude quake hit the city.",
+        "The quake measured 6.1 on the Richter scale.",
+    ):
+        (q,) = parsed(fx, text)
+        assert (q.value, q.thing) == (6.1, "magnitude"), text
+
+
+def test_uncertain_modal_right_before_the_number(fx: FactExtractor) -> None:
+    (q,) = parsed(fx, "The project may contribute $2 billion to the economy.")
+    assert q.modality == "forecast"
+    (q,) = parsed(fx, "The storm may have killed 30 people.")
+    assert q.modality == "fact"
+    (q,) = parsed(fx, "Russia will send 170 tanks.")
+    assert q.modality == "fact"

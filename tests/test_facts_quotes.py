@@ -154,3 +154,50 @@ def test_non_english_has_no_speakers() -> None:
     (q,) = extract_quotes(text, [], english=False)
     assert q.text == "Das ist die größte Verlegung seit dem Kalten Krieg"
     assert q.speaker is None
+
+
+def test_tokenised_quote_marks_with_spaces() -> None:
+    # ECB+ copy: marks spaced on both sides; a quote may run on over a paragraph and take
+    # the speaker of the attribution sentence closing the paragraph before it
+    text = (
+        "The boats were closing in, a Defence Ministry statement said.\n"
+        '" On sighting the helicopter, the boats disengaged and attempted escape.\n'
+        'Mysore closed the vessels and ordered them to stop. "\n'
+        'They had " a large cache of weapons including rifles. "'
+    )
+    got = direct(text, {"Defence Ministry": ("ORG", "Defence Ministry")})
+    assert [t[:24] for t, _ in got] == ["On sighting the helicopt", "a large cache of weapons"]
+    assert (got[0][1] or "").startswith("Defence Ministry")
+    # a spaced mark after a comma closes a quote: no quote opens at "a defence spokesperson"
+    text2 = 'boarding was carried out on the other three, " a defence spokesperson said.'
+    assert direct(text2, {}) == []
+
+
+def test_paragraph_opening_quote_keeps_the_previous_speaker() -> None:
+    text = '"We will win this," Smith said.\n"The team is ready for anything."'
+    got = direct(text, {"Smith": ("PERSON", "John Smith")})
+    assert [s for _, s in got] == ["John Smith", "John Smith"]
+
+
+def test_quote_after_a_short_said_sentence() -> None:
+    # the first quote lost its opening mark; "she said." still attributes the next one,
+    # and "Arreola said" makes the full name the antecedent though NER missed the person
+    text = (
+        "Isabel Arreola, 38, said she sat near him. Holiday Sale! Get a subscription. "
+        'They moved, Arreola said. Then the man got upThe church is my family," she said. '
+        '"I pray to God that he watches over us.'
+    )
+    got = direct(text, {"Holiday Sale": ("ORG", "Holiday Sale"), "Arreola": ("ORG", "Arreola")})
+    assert got == [("I pray to God that he watches over us.", "Isabel Arreola")]
+
+
+def test_more_speech_verbs() -> None:
+    text = 'Hiro Mashima stoked speculation in a post in which he teased "many surprising ideas".'
+    got = direct(text, {"Hiro Mashima": ("PERSON", "Hiro Mashima")})
+    assert got == [("many surprising ideas", "Hiro Mashima")]
+
+
+def test_titles_in_quote_marks_are_not_quotes() -> None:
+    text = 'Chile lies on the "Ring of Fire" zone. "We will rebuild our town," Mayor Ana Soto said.'
+    got = direct(text, {"Ana Soto": ("PERSON", "Ana Soto")})
+    assert got == [("We will rebuild our town,", "Ana Soto")]

@@ -5,8 +5,12 @@ text2num), vague plurals ("thousands of"), and ranges ("between 40 and 50",
 
 This module knows nothing about what is counted (see ``quantities``). It drops
 what is not a quantity: dates and years, times of day, ages ("33-year-old"),
-ordinals, phone numbers, URLs and handles, and codes or model names ("S-400",
-"F-16", "L2", "06F6").
+ordinals, phone numbers, URLs and handles (also written with spaces, as tokenised
+copy has them), codes or model names ("S-400", "F-16", "L2", "06F6", "AK 47"),
+calibres ("7.62mm rifles"), ages after names ("Smith, 52,"), police addresses ("the
+100 block of"), 24-hour clock times ("1100 hrs"), scores and records (a falling pair
+"26-7", "17-21-3"), dotted dates ("12.04.20") and stats written as fractions whose
+numerator is not smaller ("39/10", "24/7").
 
 Choices (documented, not tuned per sentence):
 - A range keeps both ends (``value``, ``value_max``); "from 44 to 50" after a
@@ -124,6 +128,30 @@ _MASKS = [
     ),
     # ids: long digit runs without separators
     re.compile(r"(?<![\w.,])\d{8,}(?![\d.,]\d)"),
+    # URLs written with spaces, as tokenised copy has them: "http: / / www. x. com / 874560"
+    re.compile(r"\bhttps?\s?:\s?/\s?/[^\n]*"),
+    # win-loss records and standings: "17-21-3", "(24-11-4"
+    re.compile(r"(?<![\w.,-])\d{1,3}-\d{1,3}(?:-\d{1,3})+(?![\w.,-]?\d)"),
+    # dotted dates and shot lists: "12.04.20", "9.10.BERLIN"
+    re.compile(r"(?<![\w.,])\d+\.\d+\.(?:\d+\.?)*(?=[\w.])"),
+    # ages of a span of years: "13-17 year olds", "45 to 54-year-olds"
+    re.compile(r"\b\d+\s?(?:[-–]|to|and)\s?\d+[-\s](?:year|yr)s?[-\s]olds?\b", re.I),
+    # ages after names: "Isabel Arreola, 38, said", "Smith, 52, was arrested"
+    re.compile(r"\b[A-Z][a-z’'-]+,\s\d{1,2},(?!\d)"),
+    # police addresses: "the 100 block of Aupuni Street"
+    re.compile(r"\b\d+\s+block\s+of\b", re.I),
+    # clock times on a 24-hour clock: "1100 hrs", "01: 19 hrs"
+    re.compile(r"(?<![\d.,])(?:\d{1,2}:\s?\d{2}|\d{4})\s?(?:hrs|hours)\b(?!\s+(?:of|a|per))"),
+    # calibres: "7.62mm rifles", "5.56mm and a 7.62mm rifles", "155mm artillery shells"
+    re.compile(
+        r"(?<![\d.,])\d{1,3}(?:\.\d{1,2})?\s?mm\b(?=(?:\s+(?:and|or)\s+(?:an?\s+)?\d{1,3}"
+        r"(?:\.\d{1,2})?\s?mm)?\s+(?:[a-z-]+\s+)?(?:rifles?|guns?|pistols?|rounds?|ammunition"
+        r"|cartridges?|calibre|caliber|cannons?|mortars?|artillery|howitzers?|shells?|bullets?))"
+    ),
+    # model names written with a space: "AK 47 rifles" (not "US 30", "UK 5")
+    re.compile(
+        r"\b(?!(?:US|UK|EU|UN|UAE|USA)\b)[A-Z]{2,3}\s\d{1,3}(?=\s+[a-z]+s\b)(?!\s+(?:percent|per))"
+    ),
 ]
 _MONTHS_INTL = (
     "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
@@ -160,13 +188,26 @@ DATE_PREPS = words(
 )
 _FUNCTION_AFTER = words(
     "in on at to and or but when while as after before alone onwards until the a an was "
-    "were is are had has have with by for from that which who saw"
+    "were is are had has have with by for from that which who saw "
+    # a year as a subject: "2020 will be", "2019 won't be"
+    "will would won't wouldn't can can't could may might must should did didn't wasn't "
+    "isn't"
 )
 
 
+# "a 26-7 record", "won 5-2": a range never runs downwards, so a falling pair of whole
+# numbers joined by a hyphen is a score or a tally
+_PAIR = re.compile(r"(?<![\w.,-])(\d{1,3})[-–](\d{1,3})(?![\w.,%-]?\d|%|\s?per\s?cent)")
+
+
 def mask_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that are never quantities (codes, times, phones, ages...)."""
-    return [(m.start(), m.end()) for pat in _MASKS for m in pat.finditer(text)]
+    """Spans that are never quantities (codes, times, phones, ages, scores...)."""
+    out = [(m.start(), m.end()) for pat in _MASKS for m in pat.finditer(text)]
+    if "-" in text or "–" in text:
+        out += [
+            (m.start(), m.end()) for m in _PAIR.finditer(text) if int(m.group(2)) < int(m.group(1))
+        ]
+    return out
 
 
 def _parse_num(s: str, style: str) -> float:
@@ -213,6 +254,8 @@ def _digit_mentions(text: str, style: str) -> list[NumberMention]:
             if den == 0:
                 continue
             if g["frac"].startswith("/"):
+                if value >= den and value == int(value) and den == int(den):
+                    continue  # "39/10", "24/7", "5/0": a stat or a ratio, not a fraction
                 value = value / den
             elif num < den:
                 value += num / den

@@ -22,7 +22,11 @@ Cue words give the modality in English, French, Spanish, Italian and German
 forecast cue beats the others ("forecasters predict up to 150 mm" is a
 forecast). Not claims, dropped: "the last 30 years" (durations after
 last/past/next/coming), "the two countries" (a small spelled number after a
-definite article), "two officials said" (sources).
+definite article), "two officials said" (sources). "20 others" counts the thing
+counted just before; "23 of them", "12 of which" the plural noun referred to; a model
+name between number and noun is skipped ("7 AK-47 rifles"); a quake's "magnitude 6.1"
+counts magnitude. An uncertain modal right before the number ("may contribute $2
+billion") makes a forecast; "estimated at" is approximate.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from newsfold.facts.things import (
 _APPROX = (
     r"some|about|around|nearly|almost|roughly|approximately|approx\.|an estimated|estimated"
     r"|circa|ca\.|close to|more or less|an approximate|approximate|an average of|on average"
+    r"|estimated at|put at|thought to be|believed to be"
     # fr, es, it, de
     r"|environ|pr[eè]s de|quelques?|autour de|approximativement|unos|unas|alrededor de"
     r"|cerca de|aproximadamente|en torno a|intorno a|attorno a|all'incirca|rund|etwa"
@@ -93,6 +98,9 @@ _FORECAST = re.compile(
     r"|expecting|anticipat\w+)\b"
     rf"|\b(?i:will|would|could|may|might|shall|can)\s+(?:\w+\s+){{0,2}}?(?i:{_AMOUNT_VERBS})\b"
     rf"|'ll\s+(?i:{_AMOUNT_VERBS})\b"
+    # an uncertain modal right before the number: "may contribute 2 billion", "could
+    # displace 10,000" (not "will send", a plan; not "may have killed", a past estimate)
+    r"|\b(?i:may|might|could)\s+(?:\w+ly\s+)?(?!(?i:have|be|not)\b)[a-z]+\s*$"
     # fr, es, it, de: conditional and future of "can/must", "expected", "forecast"
     r"|\b(?i:devrai[te]n?t?|devai[te]n?t?|pourrai[te]n?t?|pourra|pourront|pr[eé]voi[te]n?t?"
     r"|pr[eé]vue?s?|attendue?s?|s['’]attend\w*|prev[eé]n?|previst[oa]s?|podr[ií]an?|podr[aá]n?"
@@ -279,6 +287,24 @@ class _Reading:
     noun_end: int = -1  # absolute end of the counted noun, wherever it is
 
 
+_OTHERS = frozenset({"others", "other", "more"})
+_MAGNITUDE_BEFORE = re.compile(r"\b(?i:magnitude|richter)(?:\s+of)?\s*[-:]?\s*$")
+_MAGNITUDE_AFTER = re.compile(r"^\s*-?\s*(?i:magnitude\b|on\s+the\s+richter\b|richter\b)")
+_CODE = re.compile(r"[A-Z]{1,4}-?\d{1,4}[A-Za-z]?s?")
+
+
+def _antecedent(root: Any, relative: bool = False) -> Any:
+    """The plural noun "them" in "23 of them" (at ``root``'s "of") stands for: the last
+    plural subject or object before it in the sentence, else None. ``relative`` ("12 of
+    which"): the plural noun right before, whatever its role."""
+    for t in reversed(root.doc[: root.i]):
+        if t.tag_ == "NNS" and (
+            relative or t.dep_ in ("nsubj", "nsubjpass", "dobj", "conj", "appos")
+        ):
+            return t
+    return None
+
+
 def _read_parse(m: NumberMention, sd: SentDoc, ents: _Ents) -> _Reading:
     doc, off = sd.doc, sd.start
     if sd.idx is None:
@@ -294,6 +320,15 @@ def _read_parse(m: NumberMention, sd: SentDoc, ents: _Ents) -> _Reading:
     while root.head.i in ids and root.head.i != root.i:
         root = root.head
     h = root.head
+    # "7 AK-47 rifles", "two F-16 jets": a model name between the number and its noun
+    code_end = None
+    while (
+        _CODE.fullmatch(h.text)
+        and h.head.i > h.i
+        and h.dep_ in ("nummod", "compound", "amod", "nmod")
+        and root.dep_ in ("nummod", "compound")
+    ):
+        code_end, h = h.i + 1, h.head
     r = _Reading()
     if (
         root.dep_ in ("nummod", "amod", "compound", "quantmod", "nmod", "npadvmod", "appos", "dep")
@@ -301,7 +336,7 @@ def _read_parse(m: NumberMention, sd: SentDoc, ents: _Ents) -> _Reading:
         and _pos(h) in ("NOUN", "PROPN")
         and h.i not in ids
     ):
-        head, lo = h, max(ids) + 1
+        head, lo = h, max(max(ids) + 1, code_end or 0)
     else:
         head, lo = None, 0
         for c in root.children:
@@ -309,6 +344,18 @@ def _read_parse(m: NumberMention, sd: SentDoc, ents: _Ents) -> _Reading:
                 for p in c.children:
                     if p.dep_ == "pobj" and _pos(p) in ("NOUN", "PROPN"):
                         head, lo = p, p.left_edge.i
+                    elif p.dep_ == "pobj" and p.lower_ in (
+                        "them",
+                        "those",
+                        "these",
+                        "which",
+                        "whom",
+                    ):
+                        # "caught pirates and took 23 of them", "40 victims, 12 of which":
+                        # the plural noun referred to
+                        ante = _antecedent(root, p.lower_ in ("which", "whom"))
+                        if ante is not None:
+                            head, lo = ante, ante.i
         if head is None:
             nxt = doc[max(ids) + 1] if max(ids) + 1 < len(doc) else None
             while (
@@ -726,6 +773,30 @@ def build_quantities(
             r.thing, r.subject = prev.thing, r.subject or prev_owner
         elif r.thing and r.subject is None and prev is not None and prev.thing == r.thing:
             r.subject = prev_owner
+        if (
+            not m.percent
+            and not m.currency
+            and (
+                _MAGNITUDE_BEFORE.search(text[max(sd.start, m.start - 25) : m.start])
+                or _MAGNITUDE_AFTER.match(text[m.end : m.end + 30])
+            )
+        ):
+            # "a magnitude 6.1 earthquake", "a 6.1-magnitude quake", "5.4 on the Richter
+            # scale": the number is the quake's magnitude, not a count of quakes
+            r.thing = "magnitude"
+        if r.thing and r.thing.lower() in _OTHERS:
+            # "five people died and 20 others were hurt": others of the thing counted last
+            before = (
+                prev
+                if prev is not None
+                else (
+                    last_counted[1]
+                    if last_counted is not None and last_counted[0] >= si - 1
+                    else None
+                )
+            )
+            if before is not None and before.thing and before.thing.lower() not in _OTHERS:
+                r.thing = before.thing
         clause_start = max(
             sd.start, prev_end_by_sent.get(si, sd.start), text.rfind(";", sd.start, m.start) + 1
         )

@@ -5,7 +5,9 @@ opening and a curly closing mark are accepted), « », „ “, and curly single
 quotes ‘ ’ (an apostrophe between letters never closes a quote). Quotes are
 paired inside a paragraph; a quote left open at the end of a paragraph runs
 to the paragraph end. Quotes under three words ("scare quotes") are kept
-only when attributed.
+only when attributed; titles and names in quote marks ("Ring of Fire") are not
+quotes. Tokenised copy with marks spaced on both sides ('" On sighting ... "') is
+read too.
 
 Speaker: the attribution right after the quote ('"...," Stoltenberg said',
 '"...", NATO General Secretary Jens Stoltenberg told reporters', '"...,"
@@ -14,7 +16,11 @@ nearest PERSON (else ORG, else place) of the attribution is the speaker.
 "he"/"she" is the last person named before the quote; a description such as
 "the NATO chief" is the last person whose title mentions NATO. An
 unattributed quote in the same paragraph as an attributed one has the same
-speaker.
+speaker; so does one right after a short '"...," she said.' sentence. An
+unattributed quote that makes a whole paragraph takes the speaker of the paragraph
+before (its last quote's, or that of its closing "..., a ministry statement said.").
+A lone surname before a speech verb ("Arreola said") stands for the full name
+written before, whatever NER tagged it.
 
 "he"/"she" is resolved within the paragraph first: the last person named there
 (a full name tagged PERSON, a name NER missed, or someone described: "A younger
@@ -48,6 +54,7 @@ VERBS = (
     r"|declared|announced|announces|reported|reports|continued|posted|stressed|reiterated|urged"
     r"|confirmed|admitted|acknowledged|maintained|maintains|assured|assures|concluded"
     r"|commented|predicted|recalled|emphasi[sz]ed|called|repeated|hailed"
+    r"|vowed|pledged|promised|joked|quipped|teased|cautioned|conceded|boasted|complained"
 )
 _VERB_RE = re.compile(rf"\b(?:{VERBS})\b")
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -110,13 +117,22 @@ class _Ents:
         for e in self.ents:
             if p0 <= e.start and e.end <= pos and e.label == "PERSON":
                 name = e.canonical or e.text
-                offer(0 if " " in clean_name(e.text) else 2, e.start, name)
+                # a lone surname of someone named in full before ("Arreola" after
+                # "Isabel Arreola") is as good as the full name
+                full = " " in clean_name(e.text) or " " in (e.canonical or "")
+                offer(0 if full else 2, e.start, name)
         for m in _NAME.finditer(text, p0, pos):
             others = [e for e in self.within(m.start(), m.end()) if e.label != "PERSON"]
             if _name_like(m.group()):
                 offer(1 if others else 0, m.start(), self.canonical(m.group()))
         for m in _DESCRIPTION.finditer(text, p0, pos):
             offer(0, m.start(), m.group("d"))
+        for m in _SURNAME_SAID.finditer(text, p0, pos):
+            # ", Arreola said": someone named in full before ("Isabel Arreola"), whatever
+            # NER made of the name
+            named = re.search(rf"\b[A-Z][a-z’'-]+\s+{re.escape(m.group(1))}\b", text[:pos])
+            if named and _name_like(named.group()):
+                offer(0, m.start(), self.canonical(named.group()))
         for b in best:
             if b is not None:
                 return b[1]
@@ -140,6 +156,32 @@ class _Ents:
         return None
 
 
+_TITLE_SMALL = words("a an the of and or in on at to for from by with as de la le du des")
+
+
+def _title_like(content: str) -> bool:
+    """Whether a quote's words look like a title or a name (every word capitalised but
+    small words, up to eight words, no sentence punctuation): "Ring of Fire"."""
+    ws = content.split()
+    if not 2 <= len(ws) <= 8 or re.search(r"[.!?,;:]\W*$|[.!?;:]\s", content):
+        return False
+    caps = [w for w in ws if w[:1].isupper()]
+    return len(caps) >= 2 and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in ws)
+
+
+def _spaced_open(para: str, i: int) -> bool:
+    """Whether a straight quote mark with spaces on both sides (tokenised copy such as
+    ECB+: '" On sighting ... escape. "') opens a quote: at the start of a paragraph (a
+    quote that may run on), or after a word when the paragraph closes it later; never
+    after a comma or a full stop, where it closes one."""
+    before = para[:i].rstrip()
+    if not para[i + 1 :].strip():
+        return False
+    if not before:
+        return True
+    return before[-1] not in ",.;!?" and para.count('"', i + 1) % 2 == 1
+
+
 def pair_quotes(text: str) -> list[tuple[int, int]]:
     """(content start, content end) of every quotation."""
     spans: list[tuple[int, int]] = []
@@ -160,6 +202,8 @@ def pair_quotes(text: str) -> list[tuple[int, int]]:
             if open_at is None:
                 if is_open or (ch == '"' and not nxt.isspace()):
                     open_at = i + 1
+                elif ch == '"' and _spaced_open(para, i):
+                    open_at = i + 1  # tokenised copy: '" On sighting the helicopter ... "'
             elif not is_open or ch == '"':
                 spans.append((base + open_at, base + i))
                 open_at = None
@@ -179,7 +223,9 @@ def pair_quotes(text: str) -> list[tuple[int, int]]:
 _ORG_WORDS = re.compile(
     r"\b(?:Ministry|Council|News|Agency|Press|House|Union|Party|Group|Company|Inc|Corp|Bank|Army"
     r"|Forces?|Office|Department|Committee|Commission|Organi[sz]ation|Association|University"
-    r"|Institute|Times|Post|Service|Government|Parliament|Court|Police|Kremlin|Pentagon|NATO)\b"
+    r"|Institute|Times|Post|Service|Government|Parliament|Court|Police|Kremlin|Pentagon|NATO"
+    r"|Church|Cathedral|Mosque|Temple|School|College|Hospital|Club|Airport|Station|Museum"
+    r"|Cent(?:er|re)|Street|Avenue|Road|Square|Park|Bridge)\b"
 )
 _INSTITUTION = re.compile(
     r"\b(?i:ministry|ministries|government|council|company|army|military|police"
@@ -187,6 +233,7 @@ _INSTITUTION = re.compile(
     r"|authorit(?:y|ies)|department|embassy|delegation|administration|prosecutors?)\b"
 )
 _NAME = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}\b")
+_SURNAME_SAID = re.compile(r"(?<![A-Z][a-z’'-] )\b([A-Z][a-z’'-]+)\s+(?:said|says|told|added)\b")
 
 
 _NOT_NAME_START = words(
@@ -331,6 +378,46 @@ def _before_attribution(text: str, a: int, para_start: int, ents: _Ents) -> str 
     return _resolve(words_start, lo + v.start(), text, ents, lo + v.start())
 
 
+_SAID_END = re.compile(rf"\b(?:{VERBS})\b(?:\s+[\w’'-]+){{0,4}}\s*[.:]\s*$")
+
+
+def _said_just_before(text: str, a: int, para_start: int, ents: _Ents) -> str | None:
+    """Speaker of a quote opened right after a short attribution sentence in its
+    paragraph: '"...," she said. "I pray..."', 'Tirupatanna said: "..."'."""
+    lo = max(para_start, a - 80)
+    gap = text[lo:a]
+    cut = max(gap.rfind('"'), gap.rfind("”"), gap.rfind("“"))
+    if cut < 0 and lo > para_start:
+        return None
+    gap_a = lo + cut + 1
+    gap = text[gap_a:a]
+    if not gap.strip() or len(gap.split()) > 8 or not _SAID_END.search(gap):
+        return None
+    v = list(_VERB_RE.finditer(gap))[-1]
+    if gap[: v.start()].strip(" ,"):
+        return _resolve(gap_a, gap_a + v.start(), text, ents, gap_a + v.start())
+    return _resolve(gap_a + v.end(), a, text, ents, gap_a + v.end())
+
+
+def _previous_paragraph(
+    text: str, para_start: int, prev_para: int, prev_speaker: str | None, ents: _Ents
+) -> str | None:
+    """Speaker of an unattributed quote that opens a paragraph: the one of the quotes of
+    the paragraph just before (a quote running on), or the speaker of that paragraph's
+    closing attribution sentence ('..., a Defence Ministry statement said.')."""
+    end = para_start - 1
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    start = text.rfind("\n", 0, end) + 1
+    if end <= 0 or start == para_start:
+        return None
+    if prev_para == start and prev_speaker is not None:
+        return prev_speaker
+    if not _SAID_END.search(text[start:end]):
+        return None
+    return _before_attribution(text, end, start, ents)
+
+
 def _reported(
     text: str,
     quotes: list[tuple[int, int]],
@@ -417,10 +504,21 @@ def extract_quotes(
                 speaker = _before_attribution(text, a - 1, para_start, ents)
         else:
             speaker = _intl_speaker(text, a, b, para_start, para_end, spans)
+        if speaker is None and english:
+            speaker = _said_just_before(text, a - 1, para_start, ents)
         if speaker is None and para_start == prev_para:
             speaker = prev_speaker
+        if (
+            speaker is None
+            and english
+            and not text[para_start : a - 1].strip()
+            and not text[b:para_end].strip(' \t"”’.,;:!?…')
+        ):
+            speaker = _previous_paragraph(text, para_start, prev_para, prev_speaker, ents)
         if len(content.split()) < 3 and speaker is None:
             continue
+        if english and _title_like(content):
+            continue  # a name or title in quote marks: "Ring of Fire", "Weekend Report"
         if len(content.split()) < 3 and not english:
             continue
         out.append(Quote(a2, a2 + len(content), content, speaker, "direct"))

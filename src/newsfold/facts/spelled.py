@@ -145,6 +145,17 @@ def _word_mentions_in(text: str, lang: str, lo: int, hi: int) -> list[NumberMent
                 i += 1
             else:
                 break
+        if (
+            lang == "en"
+            and e == s + 1
+            and toks[s].t[:1].isupper()
+            and s > 0
+            and toks[s - 1].t[:1].isupper()
+            and toks[s - 1].t.isalpha()
+            and e < len(toks)
+            and toks[e].t[:1].islower()
+        ):
+            continue  # part of a name or title: "Edens Zero and", "Formula One racing"
         weak = False
         if lang != "en" and low in INDEFINITE:
             continue

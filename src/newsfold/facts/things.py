@@ -39,7 +39,10 @@ DROP_WORDS = words(
 )
 # Heads too vague to group on alone: keep the word before them.
 GENERIC_HEADS = words("piece unit member item type kind system case set pair round")
-TIME_UNITS = words("second minute hour day week month year decade century millennium night weekend")
+TIME_UNITS = words(
+    "second minute hour day week month year decade century millennium night weekend "
+    "sec secs min mins hr hrs yr yrs"  # abbreviations, as thing_key leaves them
+)
 _SYNONYMS = {
     "soldier": "troop", "troop": "troop", "serviceman": "troop", "servicemen": "troop",
     "service member": "troop", "servicemember": "troop", "military personnel": "troop",
