@@ -26,16 +26,21 @@ NEEDED = (
     SHARED / "bench" / "ecbplus" / "docs.jsonl",
 )
 
-# Measured 2026-11-21 (P / R / F1):
+# Measured 2026-11-21 (P / R / F1), when the labels were made:
 #   claims           0.641 / 0.659 / 0.650
 #   claims+modality  0.588 / 0.611 / 0.599
 #   quotes           0.821 / 0.885 / 0.852
 #   quotes+speaker   0.429 / 0.462 / 0.444
+# and after the rule changes guided by the dev set (benchmarks/dev_facts.json), one run:
+#   claims           0.700 / 0.714 / 0.707
+#   claims+modality  0.654 / 0.675 / 0.664
+#   quotes           0.962 / 0.962 / 0.962
+#   quotes+speaker   0.500 / 0.500 / 0.500
 FLOORS = {
-    "claims": {"precision": 0.62, "recall": 0.63},
-    "claims_modality": {"precision": 0.56, "recall": 0.58},
-    "quotes": {"precision": 0.80, "recall": 0.86},
-    "quotes_speaker": {"precision": 0.40, "recall": 0.44},
+    "claims": {"precision": 0.69, "recall": 0.70},
+    "claims_modality": {"precision": 0.64, "recall": 0.66},
+    "quotes": {"precision": 0.95, "recall": 0.95},
+    "quotes_speaker": {"precision": 0.49, "recall": 0.49},
 }
 
 
