@@ -71,7 +71,9 @@ def measure(n: int, seed: int) -> dict[str, Any]:
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
         if count % BATCH == 0 or count == len(feats):  # as the pipeline: once per batch
-            for event in clusterer.touched():
+            touched = clusterer.touched()
+            linker.recount(touched, clusterer.events)
+            for event in touched:
                 linker.link(event, clusterer.df, clusterer.events)
         if count % 1000 == 0:
             now = time.perf_counter()

@@ -53,7 +53,9 @@ def test_synthetic_stream_storylines_do_not_collapse() -> None:
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
         if n % BATCH == 0 or n == len(docs):
-            for event in clusterer.touched():
+            touched = clusterer.touched()
+            linker.recount(touched, clusterer.events)  # as the pipeline does
+            for event in touched:
                 linker.link(event, clusterer.df, clusterer.events)
             linker.touched()
     line_of = {e: line.id for line in linker.storylines.values() for e in line.events}

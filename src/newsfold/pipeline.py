@@ -337,6 +337,7 @@ class Pipeline:
                 store.log(run_id, "merge", absorbed, other=into)
 
         touched = self.clusterer.touched()
+        self.linker.recount(touched, self.clusterer.events)
         for event in touched:
             line_id, moved_from = self.linker.link(event, self.clusterer.df, self.clusterer.events)
             if moved_from:

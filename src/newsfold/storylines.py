@@ -160,7 +160,7 @@ class StorylineLinker:
         self.index = CentroidIndex()
         self._name_events: Counter[str] = Counter()  # name -> events naming it
         self._event_names: dict[str, frozenset[str]] = {}  # as counted in _name_events
-        self._counted = 0  # events when _name_events was last counted afresh
+        self._counted = 0  # 1 once _name_events holds exact counts (see recount)
 
     def load(self, storylines: Iterable[StorylineState]) -> None:
         self.storylines = {s.id: s for s in storylines}
@@ -189,16 +189,21 @@ class StorylineLinker:
         parts = {w for name in found if " " in name for w in name.split()}
         return sum(1 for name in found if name not in parts)
 
-    def _count_names(self, events: Mapping[str, EventState]) -> None:
-        """Keep ``_name_events`` (name -> events naming it) current: counted afresh when the
-        events grew by a quarter since the last count, else updated for one event at a time."""
-        if len(events) > self._counted * 1.25 or not self._counted:
+    def recount(self, changed: Iterable[EventState], events: Mapping[str, EventState]) -> None:
+        """Bring ``_name_events`` (name -> events naming it) up to date before a batch's
+        events are linked: counted afresh on first use (and after :meth:`load`), else
+        updated for the events that changed. Either way the counts are exact, so a run
+        resumed from the store decides as an uninterrupted one."""
+        if not self._counted:
             self._name_events = Counter()
             self._event_names = {}
             for e in events.values():
                 self._event_names[e.id] = frozenset(e.names)
                 self._name_events.update(self._event_names[e.id])
-            self._counted = max(1, len(events))
+            self._counted = 1
+            return
+        for event in changed:
+            self._recount(event)
 
     def _recount(self, event: EventState) -> None:
         now = frozenset(event.names)
@@ -258,8 +263,7 @@ class StorylineLinker:
     ) -> tuple[str, str | None]:
         """Place ``event`` in a storyline; returns (storyline id, previous id if it moved)."""
         self._events = events
-        self._count_names(events)
-        self._recount(event)
+        self.recount([event], events)  # callers that did not recount the whole batch first
         current = self.storylines.get(event.storyline or "")
         if current is not None and current.events != [event.id]:
             self._mark(current)  # summed again once, when the batch asks for touched()
