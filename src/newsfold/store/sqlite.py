@@ -53,12 +53,25 @@ class SQLiteStore(Store):
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
         self._in_batch = False
+
+    def _wal(self) -> None:
+        # Switching to WAL needs a lock SQLite does not wait for (no busy handler): while
+        # another process migrates a new store it fails at once with "database is locked".
+        # Try again for a while (bounded: about 30 s), as for the migrations below.
+        for attempt in range(300):
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 299:
+                    raise
+                time.sleep(0.1)
 
     def _migrate(self) -> None:
         # migrate() opens its own transactions; sqlite3 in autocommit mode here.
