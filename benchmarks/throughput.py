@@ -131,6 +131,7 @@ def run_newsfold(
     batch_size: int,
     max_seconds: float | None = None,
     facts_processes: int = 1,
+    embed_process: bool = True,
 ) -> dict[str, Any]:
     db = work / f"{corpus.name}-{embedder}{'' if facts else '-nofacts'}.db"
     for suffix in ("", "-wal", "-shm"):
@@ -153,6 +154,8 @@ def run_newsfold(
     if not facts:
         cmd.append("--no-facts")
     cmd += ["--facts-processes", str(facts_processes)]
+    if not embed_process:
+        cmd.append("--no-embed-process")
     load = os.getloadavg()[0]
     status, wall, rss, cpu, samples = run_child(cmd, work / "run.json", db, max_seconds=max_seconds)
     if status == 130:  # stopped at --max-seconds: what was committed, from the store
@@ -346,6 +349,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--facts-processes", type=int, default=1, help="passed to newsfold run (0: in process)"
     )
+    parser.add_argument(
+        "--no-embed-process", action="store_true", help="passed to newsfold run: embed in process"
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the results JSON here")
     parser.add_argument(
         "--max-seconds",
@@ -372,6 +378,7 @@ def main(argv: list[str] | None = None) -> None:
             args.batch_size,
             args.max_seconds,
             args.facts_processes,
+            not args.no_embed_process,
         )
         res["quality"] = quality(res, labels)
         runs["newsfold"] = res

@@ -166,20 +166,32 @@ def test_cli_missing_path_is_reported_not_raised(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_facts_in_a_worker_process_equal_facts_in_process(tmp_path: Path) -> None:
-    """From the second batch on, facts come from a spawned worker process: the stored
-    facts and claim groups are the same as when every batch is extracted here."""
+    """From the second batch on, facts and vectors come from spawned worker processes:
+    the stored facts, vectors and events are the same as when every batch is done here."""
     sample = Path(__file__).resolve().parents[1] / "sample" / "articles"
     files = sorted(p for p in sample.rglob("*.txt"))[:12]
     stored = []
     for processes in (0, 1):
         store = open_store(str(tmp_path / f"p{processes}.db"))
-        options = PipelineOptions(batch_size=4, embedder="hashing", facts_processes=processes)
+        options = PipelineOptions(
+            batch_size=4,
+            embedder="hashing",
+            facts_processes=processes,
+            embed_process=bool(processes),
+        )
         pipeline = Pipeline(store, options)
         stats = pipeline.run([str(f) for f in files])
         assert stats.new == len(files)
-        assert pipeline._processes is None  # shut down at the end of the run
-        ids = sorted(r["id"] for r in export_rows(store, with_facts=False))
-        stored.append({i: store.article_facts(i) for i in ids})
+        assert pipeline._processes is None and pipeline._embed_pool is None  # shut down
+        rows = sorted(export_rows(store, with_facts=False), key=lambda r: r["id"])
+        vectors = store.conn.execute("SELECT id, embedding FROM articles ORDER BY id").fetchall()
+        stored.append(
+            (
+                {r["id"]: store.article_facts(r["id"]) for r in rows},
+                [(r["id"], r["event"], r["storyline"]) for r in rows],
+                [tuple(v) for v in vectors],
+            )
+        )
         store.close()
-    assert stored[0] == stored[1]
-    assert sum(bool(f and f.get("quantities")) for f in stored[1].values()) >= 3
+    assert stored[0] == stored[1]  # facts, events and vectors alike
+    assert sum(bool(f and f.get("quantities")) for f in stored[1][0].values()) >= 3

@@ -92,6 +92,13 @@ def cli() -> None:
     help="Worker processes for fact extraction from the second batch on "
     "(0: in this process; a process puts a second CPU to work).",
 )
+@click.option(
+    "--embed-process/--no-embed-process",
+    default=True,
+    show_default=True,
+    help="Embed in a worker process from the second batch on (--no-embed-process: in this "
+    "process).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line, no overview.")
 @user_errors
@@ -102,6 +109,7 @@ def run(
     embedder: str,
     no_facts: bool,
     facts_processes: int,
+    embed_process: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -122,6 +130,7 @@ def run(
         embedder=embedder,
         facts=not no_facts,
         facts_processes=facts_processes,
+        embed_process=embed_process,
     )
     pipeline = Pipeline(store, options)
     progress = _progress() if sys.stderr.isatty() and not as_json else None

@@ -60,6 +60,10 @@ class PipelineOptions:
     # It holds the GIL for most of its work, so a process is what puts the second core
     # to work; it starts with the second batch (small runs never pay its start-up).
     facts_processes: int = 1
+    # Embedding in its own worker process too, from the second batch on (False: in a
+    # thread of this process, where its tokenizer competes with grouping for the GIL).
+    # Only for an embedder built from ``embedder`` (one passed in is used here).
+    embed_process: bool = True
 
 
 def _extract_in_child(articles: list[Article]) -> tuple[list[ArticleFacts], float]:
@@ -75,6 +79,18 @@ def _extract_in_child(articles: list[Article]) -> tuple[list[ArticleFacts], floa
 
 
 _CHILD_EXTRACTOR: FactExtractor | None = None
+
+
+def _embed_in_child(name: str, texts: list[str]) -> tuple[np.ndarray, float]:
+    """Vectors for one batch, in a worker process (its embedder is built once, lazily)."""
+    if name not in _CHILD_EMBEDDERS:
+        _CHILD_EMBEDDERS[name] = make_embedder(name)
+    started = time.perf_counter()
+    vectors = _CHILD_EMBEDDERS[name].embed(texts)
+    return vectors, time.perf_counter() - started
+
+
+_CHILD_EMBEDDERS: dict[str, Embedder] = {}
 
 
 @dataclass(slots=True)
@@ -98,7 +114,9 @@ class Pipeline:
     ) -> None:
         self.store = store
         self.options = options or PipelineOptions()
+        self._own_embedder = embedder is None
         self.embedder = embedder or make_embedder(self.options.embedder)
+        self._embed_pool: ProcessPoolExecutor | None = None
         extractor_given = extractor is not None
         if extractor is None and self.options.facts:
             from newsfold.facts import FactExtractor
@@ -143,6 +161,9 @@ class Pipeline:
             if self._processes is not None:
                 self._processes.shutdown(cancel_futures=True)
                 self._processes = None
+            if self._embed_pool is not None:
+                self._embed_pool.shutdown(cancel_futures=True)
+                self._embed_pool = None
         stats.seconds = time.perf_counter() - started
         counts = self.store.counts()
         stats.events = counts["events"]
@@ -186,6 +207,14 @@ class Pipeline:
             )
         return self._processes
 
+    def _embedding_process(self) -> ProcessPoolExecutor | None:
+        """The worker process for embedding, from the second batch on (None: embed here)."""
+        if not (self._own_embedder and self.options.embed_process) or self._batches < 2:
+            return None
+        if self._embed_pool is None:
+            self._embed_pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return self._embed_pool
+
     def _heavy(
         self, articles: list[Article], stats: RunStats
     ) -> tuple[np.ndarray, list[ArticleFacts | None]]:
@@ -199,8 +228,16 @@ class Pipeline:
                 processes.submit(_extract_in_child, articles[i : i + share])
                 for i in range(0, len(articles), share)
             ]
-        with self._timed(stats, "embed"):
-            vectors = self.embedder.embed([lead(a.title, a.text) for a in articles])
+        texts = [lead(a.title, a.text) for a in articles]
+        embedding = self._embedding_process() if articles else None
+        if embedding is not None:
+            vectors, seconds = embedding.submit(
+                _embed_in_child, self.options.embedder, texts
+            ).result()
+            stats.stage_seconds["embed"] = stats.stage_seconds.get("embed", 0.0) + seconds
+        else:
+            with self._timed(stats, "embed"):
+                vectors = self.embedder.embed(texts)
         facts: list[ArticleFacts | None] = [None] * len(articles)
         if parts:
             facts = []
