@@ -197,27 +197,12 @@ def _speaker_ok(gold: str | None, pred: str | None) -> bool:
 # ----------------------------------------------------------------------------- scoring
 
 
-def _prf(p_hits: int, predicted: int, r_hits: int, gold: int) -> dict[str, Any]:
-    p = p_hits / predicted if predicted else 0.0
-    r = r_hits / gold if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {
-        "predicted": predicted,
-        "predicted_matched": p_hits,
-        "gold": gold,
-        "gold_found": r_hits,
-        "precision": round(p, 4),
-        "recall": round(r, 4),
-        "f1": round(f, 4),
-    }
-
-
 def score(
     shared: Path = DEFAULT_SHARED, labels: Path = LABELS, which: str = "heldout"
 ) -> dict[str, Any]:
     """Extract facts from the held-out (or dev) articles and score them against the labels."""
     from newsfold.corroborate import corroborate
-    from newsfold.facts.evaluate import _same_value, thing_compatible
+    from newsfold.facts.evaluate import _pr, _same_value, thing_compatible
     from newsfold.facts.extractor import FactExtractor
     from newsfold.facts.things import thing_key
 
@@ -327,11 +312,11 @@ def score(
         "articles": len(arts),
         "labels_date": gold.get("date"),
         "seconds": round(seconds, 1),
-        "claims": _prf(c_hits, c_pred, c_found, c_gold),
-        "claims_modality": _prf(c_mod, c_pred, c_mod, c_gold),
+        "claims": _pr(c_hits, c_pred, c_found, c_gold),
+        "claims_modality": _pr(c_mod, c_pred, c_mod, c_gold),
         "modality_accuracy": round(c_mod / c_found, 4) if c_found else 0.0,
-        "quotes": _prf(q_found, q_pred, q_found, q_gold),
-        "quotes_speaker": _prf(q_speaker, q_pred, q_speaker, q_gold),
+        "quotes": _pr(q_found, q_pred, q_found, q_gold),
+        "quotes_speaker": _pr(q_speaker, q_pred, q_speaker, q_gold),
         "negated": {"gold": neg_gold, "found": neg_found},
         "errors": errors,
     }

@@ -11,21 +11,12 @@ as the pipeline does; floors sit just under the figures reached (in parentheses)
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from newsfold.evaluate import bcubed
 from newsfold.events import StreamingClusterer
-from newsfold.features import doc_features
 from newsfold.storylines import StorylineLinker
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # benchmarks/ is a folder beside src/, not installed
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.synth import Generator  # noqa: E402  # needs the path set just above
+from synthetic_stream import synthetic_2k  # tests/ is on the path (pytest rootdir)
 
 pytestmark = pytest.mark.slow
 
@@ -35,21 +26,11 @@ BATCH = 256
 
 
 def test_synthetic_stream_storylines_do_not_collapse() -> None:
-    from newsfold.embed import lead, make_embedder
-
-    gen = Generator(1, days=60)
-    docs: list = []
-    for line, event in gen.stories():
-        if len(docs) >= 2000:
-            break
-        docs += gen.reports(line, event)[: 2000 - len(docs)]
-    docs.sort(key=lambda d: (d.date, d.id))
-    texts = [(d.title, "\n\n".join(d.paragraphs)) for d in docs]
-    vectors = make_embedder("use-m3").embed([lead(t, b) for t, b in texts])
+    docs, feats = synthetic_2k()
     clusterer = StreamingClusterer()
     linker = StorylineLinker()
-    for n, (d, (title, body), vector) in enumerate(zip(docs, texts, vectors, strict=True), 1):
-        clusterer.add(doc_features(d.id, title, body, vector, d.date, d.language))
+    for n, doc in enumerate(feats, 1):
+        clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
         if n % BATCH == 0 or n == len(docs):

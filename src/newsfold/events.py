@@ -57,18 +57,6 @@ from newsfold.features import (
 )
 from newsfold.models import short_id
 
-FEATURE_NAMES = (
-    "embedding",
-    "embedding_max",
-    "tfidf",
-    "names",
-    "numbers",
-    "title",
-    "days",
-    "undated",
-    "size",
-    "cross_language",
-)
 EXEMPLARS = 8  # member vectors an event keeps for the nearest-member similarity
 REFRESH = 1.25  # re-weigh a cached event vector once the stream has grown this much
 
