@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from newsfold.facts.event_summary import event_entities, event_quotes, name_map
 from newsfold.models import RunStats
 from newsfold.store import Store
 
 
 def _width() -> int:
+    """The terminal's width; 200 when the output goes to a file or pipe (nothing to fit)."""
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return PIPE_WIDTH
     return max(60, min(140, shutil.get_terminal_size((100, 20)).columns))
+
+
+PIPE_WIDTH = 200
 
 
 def cut(text: str | None, width: int) -> str:
@@ -91,6 +100,8 @@ def events_table(rows: list[dict[str, Any]]) -> str:
 
 
 def event_detail(store: Store, event_id: str) -> Iterator[str]:
+    """An event for a reader: its articles and origins, then what they say together
+    (claims, who and where, quotations) when facts were extracted."""
     ev = store.get_event(event_id)
     yield f"Event {ev['id']}: {ev['title']}"
     yield f"  dates: {span(ev['first_date'], ev['last_date'])}"
@@ -100,8 +111,10 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     )
     corr = store.event_corroboration(event_id) or {}
     origins = corr.get("origins", {})
-    yield ""
     rows = store.event_articles(event_id)
+    if origins:
+        yield f"  independent origins: {len(set(origins.values()))}"
+    yield ""
     yield table(
         ["article", "published", "from", "lang", "source", "origin", "copy of", "title"],
         [
@@ -118,29 +131,86 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
             for r in rows
         ],
     )
+    facts = {r["id"]: store.article_facts(r["id"]) for r in rows}
+    if any(facts.values()):
+        order = {r["id"]: n for n, r in enumerate(rows)}
+        yield from event_facts(corr.get("claims") or [], facts, order)
 
 
-def claims_table(items: list[dict[str, Any]]) -> str:
+ENTITY_ROWS = 15  # rows of the entity table of ``newsfold show``
+QUOTE_ROWS = 10  # rows of its quotation table
+
+
+def event_facts(
+    claims: list[dict[str, Any]], facts: dict[str, Any], order: dict[str, int]
+) -> Iterator[str]:
+    """What an event's articles say together: claim groups, entities with their name
+    variants merged across the articles, and quotations grouped by speaker."""
+    names = name_map(facts)
+    if claims:
+        yield ""
+        yield "Claims"
+        yield claims_table(claims, with_event=False)
+    ents = event_entities(facts, names)
+    if ents:
+        yield ""
+        yield f"Who and where ({len(ents)} names, the most widely named first)"
+        yield table(
+            ["name", "kind", "articles", "mentions", "also written"],
+            [
+                [
+                    e["name"],
+                    e["label"] or "",
+                    e["articles"],
+                    e["mentions"],
+                    ", ".join(e["variants"]),
+                ]
+                for e in ents[:ENTITY_ROWS]
+            ],
+        )
+    quotes = event_quotes(facts, names, order)
+    if quotes:
+        yield ""
+        yield f"Quotations ({len(quotes)}, the most widely repeated first)"
+        yield table(
+            ["speaker", "kind", "articles", "first", "text"],
+            [
+                [q["speaker"] or "?", q["kind"] or "", len(q["articles"]), q["first"], q["text"]]
+                for q in quotes[:QUOTE_ROWS]
+            ],
+        )
+
+
+def claims_table(items: list[dict[str, Any]], with_event: bool = True) -> str:
+    """Claim groups as a table; the reasons of conflicts follow it in full (a table
+    cell would cut them)."""
     if not items:
         return "No claims stored (run with facts enabled first)."
 
     def values(c: dict[str, Any]) -> str:
         return ", ".join(f"{v:,.0f}" if float(v).is_integer() else f"{v:,}" for v in c["values"])
 
-    return table(
-        ["event", "thing", "values", "stated as", "articles", "origins", "first", "conflict"],
+    headers = ["event", "thing", "values", "stated as", "articles", "origins", "first", "conflict"]
+    rows = [
         [
-            [
-                c["event"],
-                c["thing"],
-                values(c),
-                "/".join(sorted(set(c["modalities"]))),
-                len(c["articles"]),
-                c["origins"],
-                c["first"] or "",
-                c["conflict"] or "",
-            ]
-            for c in items
-        ],
-        flex=-1,
-    )
+            c["event"],
+            c["thing"],
+            values(c),
+            "/".join(sorted(set(c["modalities"]))),
+            len(c["articles"]),
+            c["origins"],
+            c["first"] or "",
+            "yes" if c["conflict"] else "",
+        ]
+        for c in items
+    ]
+    if not with_event:
+        headers, rows = headers[1:], [r[1:] for r in rows]
+    out = table(headers, rows, flex=1 if with_event else 0)  # the thing
+    conflicts = [c for c in items if c["conflict"]]
+    if conflicts:
+        out += "\n\nConflicts:"
+        for c in conflicts:
+            where = f"{c['event']}: " if with_event else ""
+            out += f"\n  {where}{c['thing']} ({values(c)}): {c['conflict']}"
+    return out

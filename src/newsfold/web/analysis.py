@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsfold.facts.event_summary import event_entities
+
 # claim rows are built by the store (its claims table); re-exported for the pages
 from newsfold.store.claims import claim_rows as claim_rows
 from newsfold.store.claims import fmt_number as fmt_number
@@ -391,19 +393,6 @@ def segments(text: str, marks: Iterable[Mark]) -> list[Row]:
 
 
 def fact_entities(facts_by_article: Mapping[str, Mapping[str, Any] | None]) -> list[Row]:
-    """Entities over several articles: name, label, how many articles name it."""
-    seen: dict[str, Row] = {}
-    for art, facts in facts_by_article.items():
-        for item in (facts or {}).get("entities") or []:
-            if not isinstance(item, Mapping):
-                continue
-            name = str(item.get("canonical") or item.get("text") or "").strip()
-            if not name:
-                continue
-            row = seen.setdefault(
-                name.casefold(), {"name": name, "label": item.get("label"), "articles": set()}
-            )
-            row["articles"].add(art)
-    rows = [dict(r, articles=len(r["articles"])) for r in seen.values()]
-    rows.sort(key=lambda r: (-r["articles"], r["name"].casefold()))
-    return rows
+    """Entities over an event's articles, name variants merged across them: name,
+    label, how many articles name it, mentions, other spellings."""
+    return event_entities(facts_by_article)

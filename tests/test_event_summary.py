@@ -1,0 +1,119 @@
+"""An event's entities and quotations over its articles, and how `newsfold show` and
+`newsfold facts` print them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from newsfold.cli import cli
+from newsfold.facts.event_summary import event_entities, event_quotes, name_map
+from newsfold.report import claims_table
+
+SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+
+
+def ent(start: int, text: str, label: str, canonical: str | None = None) -> dict[str, Any]:
+    return {
+        "start": start,
+        "end": start + len(text),
+        "text": text,
+        "label": label,
+        "canonical": canonical or text,
+    }
+
+
+def quote(text: str, speaker: str | None, kind: str = "direct") -> dict[str, Any]:
+    return {"start": 0, "end": len(text), "text": text, "speaker": speaker, "kind": kind}
+
+
+FACTS: dict[str, Any] = {
+    # each article alone knows only one spelling; the event knows both
+    "a": {
+        "entities": [ent(0, "Jens Stoltenberg", "PERSON"), ent(30, "NATO", "ORG")],
+        "quotes": [
+            quote(
+                "We have seen a significant movement of Russian forces into Belarus",
+                "Jens Stoltenberg",
+            )
+        ],
+    },
+    "b": {
+        "entities": [ent(0, "Stoltenberg", "GPE"), ent(20, "NATO", "ORG")],
+        "quotes": [
+            quote("a significant movement of Russian forces into Belarus", "Stoltenberg"),
+            quote("We will not accept this", None),
+        ],
+    },
+    "c": {
+        "entities": [ent(0, "Stoltenberg", "PERSON"), "junk", {"text": ""}],
+        "quotes": [quote("Entirely different words spoken here by him today", "Stoltenberg")],
+    },
+    "d": None,  # facts not extracted
+}
+
+
+def test_name_variants_are_merged_across_the_articles_of_an_event() -> None:
+    rows = event_entities(FACTS)
+    (person,) = [r for r in rows if r["name"] == "Jens Stoltenberg"]
+    assert person["articles"] == 3
+    assert person["mentions"] == 3
+    assert person["label"] == "PERSON"  # the label most mentions got, not NER's GPE slip
+    assert person["variants"] == ["Stoltenberg"]
+    assert rows[0] is person  # named by most articles first
+    assert not any(r["name"] == "Stoltenberg" for r in rows)
+    assert name_map(FACTS)["Stoltenberg"] == "Jens Stoltenberg"
+
+
+def test_quotations_are_grouped_by_speaker_and_wording() -> None:
+    rows = event_quotes(FACTS, order={"b": 0, "a": 1, "c": 2})
+    first = rows[0]
+    assert first["speaker"] == "Jens Stoltenberg"
+    assert first["articles"] == ["b", "a"]  # a trimmed rewording joins; ranked by order
+    assert first["first"] == "b"
+    assert first["text"].startswith("We have seen")  # the longest wording is shown
+    assert len(rows) == 3  # other words, and an unknown speaker, stay apart
+    assert {r["speaker"] for r in rows[1:]} == {"Jens Stoltenberg", None}
+
+
+def test_claims_table_prints_conflict_reasons_in_full() -> None:
+    reason = "30,000 stated as forecast (000, 001) and as fact (000, 002) " + "x" * 200
+    item = {
+        "event": "ev-1",
+        "thing": "troops",
+        "values": [30000.0],
+        "modalities": ["forecast", "fact"],
+        "articles": ["000", "001", "002"],
+        "origins": 1,
+        "first": "000",
+        "conflict": reason,
+    }
+    out = claims_table([item])
+    assert "ev-1: troops (30,000): " + reason in out
+    inner = claims_table([item], with_event=False)
+    assert "ev-1" not in inner and "troops (30,000): " + reason in inner
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SEEDS / "EXPECTED.md").exists(), reason="shared/seeds not available")
+def test_show_prints_what_an_event_says_together(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["run", str(SEEDS), "--db", db, "-q"]).exit_code == 0
+    events = json.loads(runner.invoke(cli, ["events", "--db", db, "--json"]).output)
+    (e1,) = [e for e in events if e["articles"] == 3]
+    shown = runner.invoke(cli, ["show", e1["id"], "--db", db])
+    assert shown.exit_code == 0, shown.output
+    out = shown.output
+    assert "independent origins: 1" in out
+    assert "Conflicts:" in out and "30,000 stated as forecast" in out
+    assert "Who and where" in out and "Quotations" in out
+    data = json.loads(runner.invoke(cli, ["show", e1["id"], "--db", db, "--json"]).output)
+    (person,) = [e for e in data["entities"] if e["name"] == "Jens Stoltenberg"]
+    assert person["articles"] == 3 and "Stoltenberg" in person["variants"]
+    widest = data["quotes"][0]
+    assert widest["speaker"] == "Jens Stoltenberg" and len(widest["articles"]) == 3
