@@ -201,3 +201,201 @@ def test_titles_in_quote_marks_are_not_quotes() -> None:
     text = 'Chile lies on the "Ring of Fire" zone. "We will rebuild our town," Mayor Ana Soto said.'
     got = direct(text, {"Ana Soto": ("PERSON", "Ana Soto")})
     assert got == [("We will rebuild our town,", "Ana Soto")]
+
+
+# ------------------------------------------------------------------ issue 4: speakers
+
+
+def test_quote_running_over_a_paragraph_break_is_one_quote() -> None:
+    text = (
+        "Kei Nishikori believes he can improve. "
+        '"For several years I have been feeling that my tennis can improve more.\n\n'
+        'I need a different perspective, that is why I added a coach," Nishikori claimed.'
+    )
+    got = direct(text, {"Kei Nishikori": ("PERSON", "Kei Nishikori"), "Nishikori": (
+        "PERSON", "Kei Nishikori")})  # fmt: skip
+    assert len(got) == 1
+    assert got[0][0].startswith("For several years") and got[0][0].endswith("a coach,")
+    assert got[0][1] == "Kei Nishikori"
+
+
+def test_according_to_after_and_before_a_quote() -> None:
+    names = {"Jane Doe": ("PERSON", "Jane Doe")}
+    text = '"The strikes will go on until the end of the month," according to Jane Doe.'
+    assert direct(text, names)[0][1] == "Jane Doe"
+    text = 'According to Jane Doe, "the strikes will go on until the end of the month."'
+    assert direct(text, names)[0][1] == "Jane Doe"
+
+
+def test_told_reuters_and_said_name_the_spokesman() -> None:
+    names = {"Jane Doe": ("PERSON", "Jane Doe"), "Reuters": ("ORG", "Reuters")}
+    text = 'Jane Doe told Reuters: "We have no plans to raise the price this year."'
+    assert direct(text, names)[0][1] == "Jane Doe"
+    text = '"We have no plans to raise the price," said Jane Doe, the company spokesman.'
+    assert direct(text, names)[0][1] == "Jane Doe"
+
+
+def test_a_description_stands_for_the_name_written_before() -> None:
+    text = (
+        "Put on by the Tournament of Roses, the parade begins at 8 a.m. The theme is "
+        '"The Power of Hope," which the tournament says "celebrates the influence of '
+        'optimism and hope."'
+    )
+    assert direct(text, {}) == [
+        ("celebrates the influence of optimism and hope.", "Tournament of Roses")
+    ]
+    text = (
+        "Soldiers of the Indian Navy boarded the ship. "
+        '"The pirates surrendered on boarding," the navy said.'
+    )
+    assert direct(text, {"Indian Navy": ("ORG", "Indian Navy")})[0][1] == "Indian Navy"
+
+
+def test_one_word_speaker_takes_the_full_name() -> None:
+    text = (
+        "Kumud Mishra plays her father. Hinting at violence, Kumud adds, "
+        '"We pretend that it is not happening."\n'
+        "Constable Tim Fanning spoke. "
+        '"Police locked down the neighbourhood at once," Fanning said.'
+    )
+    names = {"Kumud Mishra": ("PERSON", "Kumud Mishra"), "Kumud": ("ORG", "Kumud"),
+             "Fanning": ("PERSON", "Fanning")}  # fmt: skip
+    assert [s for _, s in direct(text, names)] == ["Kumud Mishra", "Tim Fanning"]
+
+
+def test_the_subject_of_the_sentence_speaks() -> None:
+    text = (
+        "The film opens soon. Kumud Mishra, who plays the father of Taapsee, lauds the "
+        'actress and tells the paper, "She is instinctive and a fantastic actress."'
+    )
+    names = {"Kumud Mishra": ("PERSON", "Kumud Mishra"), "Taapsee": ("PERSON", "Taapsee")}
+    assert direct(text, names)[0][1] == "Kumud Mishra"
+    text = (
+        "It was a quiet day. Stephen King kicked off the year with a short rhyme, "
+        'writing, "Of his lies we have had plenty."'
+    )
+    assert direct(text, {"Stephen King": ("PERSON", "Stephen King")})[0][1] == "Stephen King"
+
+
+def test_names_and_titles_in_quote_marks() -> None:
+    text = (
+        'Katara will host the "It is our right to dream" exhibition. This year\'s theme: '
+        '"Who is L.A. 2020?" The Globes, known as the "party of the year," go vegan. '
+        'The theme is "The Power of Hope," they said.'
+    )
+    assert direct(text, {}) == []
+
+
+def test_a_reporter_sentence_ends_the_speaker_of_a_paragraph() -> None:
+    text = (
+        '"It does feel like a death in the family," Russell said. "The flip side is, it '
+        "will be liberating.\" The news first appeared in the paper's December edition, "
+        'with a call for someone to take over. "At this writing, it appears the '
+        'alternative will be to close up shop."'
+    )
+    got = direct(text, {"Russell": ("PERSON", "Don Russell")})
+    assert [s for _, s in got] == ["Don Russell", "Don Russell", None]
+
+
+def test_they_is_nobody_named() -> None:
+    text = (
+        'Researchers at the Yale Institute studied the bills. "We were surprised," one '
+        'of them said. They concluded: "This research adds to our understanding."'
+    )
+    got = direct(text, {"Yale Institute": ("ORG", "Yale Institute")})
+    assert got[-1] == ("This research adds to our understanding.", None)
+
+
+def test_straight_single_quotes() -> None:
+    text = (
+        "When asked what made him say 'yes' to the film, Kumud Mishra said 'the brilliant script'."
+    )
+    got = direct(text, {"Kumud Mishra": ("PERSON", "Kumud Mishra")})
+    assert got == [("the brilliant script", "Kumud Mishra")]
+    assert direct("The players' union met in the '90s and the fans' club agreed.", {}) == []
+
+
+def test_a_new_sentence_after_a_quote_is_no_attribution() -> None:
+    text = (
+        'Kim Jong-un threatened to show off a "new strategic weapon."Hours earlier, '
+        "North Korean media reported that Kim saw no reason to continue."
+    )
+    names = {"Kim Jong-un": ("PERSON", "Kim Jong-un"), "North Korean": ("NORP", "North Korean")}
+    assert direct(text, names)[0][1] != "North Korean"
+
+
+def test_a_name_without_a_verb_after_the_quote() -> None:
+    text = (
+        '" She is limping to safe waters and three crew members died, " Andrew Mwangura, '
+        "head of the Seafarers Assistance Program in Mombasa"
+    )
+    got = direct(text, {"Andrew Mwangura": ("PERSON", "Andrew Mwangura")})
+    assert got[0][1] == "Andrew Mwangura"
+
+
+def test_reported_speech_is_not_a_direct_quote_that_follows() -> None:
+    text = 'Kumud Mishra tells Ahmedabad Mirror, "She is instinctive and she is great."'
+    assert [q.kind for q in extract_quotes(text, [])] == ["direct"]
+    text = 'He said the plan was "dead" and would not be revived soon.'
+    assert [q.kind for q in extract_quotes(text, [])] == ["reported"]
+
+
+def test_tokenised_quote_over_lines_and_a_title_cut_by_a_line_break() -> None:
+    text = (
+        'The man " had a firearm with him.\n'
+        'He shot one man fatally right away, " said Vancouver police spokesperson Tim '
+        "Fanning.\n"
+        '" A man who had been let go came in and shot another man, " Vancouver police Const.\n'
+        "Tim Fanning told a news conference."
+    )
+    got = direct(text, {"Tim Fanning": ("PERSON", "Tim Fanning")})
+    assert [t[:22] for t, _ in got] == ["had a firearm with him", "A man who had been let"]
+    assert [s for _, s in got] == ["Tim Fanning", "Tim Fanning"]
+
+
+def test_he_is_the_subject_of_the_sentence_before() -> None:
+    text = (
+        "Hugh Jackman will host the show.\n"
+        "Jackman sings ballads at home and makes pancakes for his wife Deborra-Lee Furness.\n"
+        '" Deb and my kids have been the best things that ever happened to me, " he said.'
+    )
+    names = {"Hugh Jackman": ("PERSON", "Hugh Jackman"), "Jackman": ("PERSON", "Hugh Jackman"),
+             "Deborra-Lee Furness": ("PERSON", "Deborra-Lee Furness")}  # fmt: skip
+    assert direct(text, names)[0][1] == "Hugh Jackman"
+
+
+def test_a_quote_after_a_sentence_of_reported_speech() -> None:
+    text = (
+        "Speaking at a party meeting, Kim said the North was no longer bound by the "
+        'moratorium. "Under such talks we will not wait any longer for the United States."'
+    )
+    names = {"Kim": ("PERSON", "Kim Jong-un")}
+    assert direct(text, names)[0][1] == "Kim Jong-un"
+
+
+def test_two_speakers_and_the_body_closest_to_the_verb() -> None:
+    names = {"Zadan": ("PERSON", "Zadan"), "Meron": ("PERSON", "Meron")}
+    text = '"We are thrilled to have her host the show," said Zadan and Meron jointly.'
+    assert direct(text, names)[0][1] == "Zadan and Meron"
+    text = (
+        'Video A WA Police spokeswoman told Community News at the time "They have '
+        'smashed through our roller shutters and our stock."'
+    )
+    assert direct(text, {})[0][1] == "WA Police spokeswoman"
+
+
+def test_a_new_sentence_of_reported_speech_after_a_quote_is_no_attribution() -> None:
+    text = (
+        'Ray Pigdon spoke. "They have smashed through our roller shutters and stock." '
+        "She said thieves had taken a safe containing cash, scratchies and stamps."
+    )
+    got = direct(text, {"Ray Pigdon": ("PERSON", "Ray Pigdon")})
+    assert got[0][1] is None
+
+
+def test_slogans_and_chants_are_not_quotes() -> None:
+    text = (
+        'Slogans like "kagaz nahin dikhayenge" and "tanashahi nahin chalegi" echoed. '
+        'Their chants included, "Ten! Nine! Liberate Hong Kong, revolution now!"'
+    )
+    assert direct(text, {}) == []
