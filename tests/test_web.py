@@ -411,6 +411,13 @@ def test_event_page_contents(app: WebApp, ids: dict[str, Any]) -> None:
     assert "homes damaged" in page
     # entities, and the outlet timeline as inline SVG with one dot per article
     assert "Lena Okafor" in page and "/events?entity=Lena%20Okafor" in page
+    # who said what: speaker, the quotation, how many articles repeat it
+    quotes = page[
+        page.index('<ul class="quotes">') : page.index("</ul>", page.index("Who said what"))
+    ]
+    assert 'class="speaker">Lena Okafor<' in quotes
+    assert "<q>We have never seen water like this</q>" in quotes
+    assert '2 article(s), first <a href="/articles/wire%2Fflood-1.txt">' in quotes  # + its copy
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count("<circle") == 3 and 'class="dot copy"' in svg
     assert "Meridian Wire" in svg and "Nordvik Courier" in svg

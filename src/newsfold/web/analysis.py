@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsfold.facts.event_summary import event_entities
+from newsfold.facts.event_summary import event_entities, event_quotes
 
 # claim rows are built by the store (its claims table); re-exported for the pages
 from newsfold.store.claims import claim_rows as claim_rows
@@ -396,3 +396,11 @@ def fact_entities(facts_by_article: Mapping[str, Mapping[str, Any] | None]) -> l
     """Entities over an event's articles, name variants merged across them: name,
     label, how many articles name it, mentions, other spellings."""
     return event_entities(facts_by_article)
+
+
+def fact_quotes(
+    facts_by_article: Mapping[str, Mapping[str, Any] | None], order: Mapping[str, int]
+) -> list[Row]:
+    """Quotations over an event's articles, grouped by speaker and wording, the most
+    repeated first; ``order`` ranks the articles (first reporter first)."""
+    return event_quotes(facts_by_article, order=order)

@@ -243,6 +243,7 @@ def event_page(request: Request) -> Response:
         summary=summary,
         claims=analysis.claim_rows(corr),
         entities=analysis.fact_entities(facts),
+        quotes=analysis.fact_quotes(facts, {a["id"]: n for n, a in enumerate(articles)}),
         timeline=svg.outlet_timeline(articles),
         storyline=storyline,
         has_corroboration=corr is not None,
