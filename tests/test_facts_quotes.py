@@ -399,3 +399,64 @@ def test_slogans_and_chants_are_not_quotes() -> None:
         'Their chants included, "Ten! Nine! Liberate Hong Kong, revolution now!"'
     )
     assert direct(text, {}) == []
+
+
+def test_any_verb_of_saying_right_after_a_quote_and_nicknames() -> None:
+    names = {"Raina Huang": ("PERSON", "Raina Huang"), "Johnson": ("PERSON", "Dwayne Johnson")}
+    text = 'Raina Huang sat down. "Oh my God, the garlic, it is so yummy," she gushed, on cue.'
+    assert direct(text, names)[0][1] == "Raina Huang"
+    text = '"Where are you," Dwayne "The Rock" Johnson asked the American leadership.'
+    assert direct(text, names)[0][1] == "Dwayne Johnson"
+
+
+def test_a_headline_quote_takes_the_speaker_of_the_body() -> None:
+    text = (
+        "Nurse retires: 'I've had a great run' Shelly Ehbrecht spent her last day at work. "
+        "\"It's time to go. I've had a great run for 44 years,\" she said."
+    )
+    got = direct(text, {"Shelly Ehbrecht": ("PERSON", "Shelly Ehbrecht")})
+    assert [s for _, s in got] == ["Shelly Ehbrecht", "Shelly Ehbrecht"]
+
+
+def test_an_abbreviated_title_matches_a_description() -> None:
+    text = (
+        "Gov. Kay Ivey spoke on Wednesday. Lawmakers disagreed. "
+        '"We have got to have the facts to make a decision," the governor said.'
+    )
+    assert direct(text, {"Kay Ivey": ("PERSON", "Kay Ivey")})[0][1] == "Kay Ivey"
+
+
+def test_a_description_is_not_the_person_it_talks_to() -> None:
+    text = (
+        "Raj Chohan was hit, police told 1010 WINS’ Glenn Schuck.\n"
+        "“ Oh man, she was bad, ” one man told Schuck."
+    )
+    names = {"Glenn Schuck": ("PERSON", "Glenn Schuck"), "Schuck": ("PERSON", "Glenn Schuck")}
+    assert direct(text, names)[0][1] is None
+
+
+def test_attribution_sentence_before_a_quote_and_reported_paragraph() -> None:
+    text = (
+        "The scheme is open to staff at the brewery, company spokesman Calvin McDonald "
+        'said. "Pawternity leave is a great benefit for our employees worldwide."\n\n'
+        "Afieq Shazwan released a single.\n\n"
+        "Afieq said he wanted to succeed purely on his talent.\n\n"
+        '"Peers used to bully me, making fun of my physical appearance."'
+    )
+    names = {"Calvin McDonald": ("PERSON", "Calvin McDonald"),
+             "Afieq Shazwan": ("PERSON", "Afieq Shazwan")}  # fmt: skip
+    assert [s for _, s in direct(text, names)] == ["Calvin McDonald", "Afieq Shazwan"]
+
+
+def test_dash_attribution_after_an_exclamation() -> None:
+    text = (
+        '"I wish everyone a lot of smiles today!" - wrote Krzysztof Smiszek on Twitter on '
+        "Wednesday, adding the hashtag."
+    )
+    names = {"Krzysztof Smiszek": ("PERSON", "Krzysztof Smiszek")}
+    assert direct(text, names)[0][1] == "Krzysztof Smiszek"
+
+
+def test_spaced_marks_after_a_comma_open_when_closed_later() -> None:
+    text = 'A man screamed, " No, no, no! " and tried to stop the car.'
+    assert [t for t, _ in direct(text, {})] == ["No, no, no!"]

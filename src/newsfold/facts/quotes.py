@@ -58,6 +58,18 @@ brilliant script'); quotes under three words are dropped; names in quote marks a
 dropped (a title followed by "exhibition", "bill", "campaign"...; after "theme:",
 "known as", "dubbed", "slogans like", "translates to", "chants included").
 
+Round three (checked first on unseen dev texts): any verb of saying right after a quote
+('she gushed', 'asks'); a nickname in quote marks inside an attribution ('Dwayne "The
+Rock" Johnson asked'); a headline quote held in a longer body quote shares its speaker;
+abbreviated titles match descriptions ("Gov. Kay Ivey" is "the governor"); a description
+is matched to the title right before a name, never to the person spoken to ('one man
+told Schuck'); the attribution sentence before a quote ('..., company spokesman Calvin
+McDonald said. "...') and a one-sentence paragraph of reported speech before a quote
+paragraph give the speaker; a name NER missed before "said" counts for he/she ("Afieq
+said ..." -> Afieq Shazwan); places and dates are not people for he/she ("La Habra Crab
+Shack", "New Year's Day"); spaced marks after a comma open a quote closed later in the
+paragraph (' screamed, " No, no, no! "').
+
 Reported speech: "<speaker> said/told reporters that/claimed ... <clause>"
 without quote marks, and "<clause>, according to <speaker>". The quote text
 is the reported clause.
@@ -84,11 +96,18 @@ VERBS = (
 )
 # participles opening a quote: 'Stephen King kicked off the year with a rhyme, writing, "..."'
 _ING = r"saying|writing|adding|telling|noting|warning|tweeting|declaring|explaining|stressing"
-_VERB_BEFORE_RE = re.compile(rf"\b(?:{VERBS}|wished|tweets|{_ING})\b")
+_VERB_BEFORE_RE = re.compile(rf"\b(?:{VERBS}|wished|tweets|asks|put it|{_ING})\b")
 _ING_RE = re.compile(rf"(?:{_ING})$")
 # a speaker found but not named ("they said"): no speaker, and none taken from a quote before
 UNNAMED = ""
 _VERB_RE = re.compile(rf"\b(?:{VERBS}|wished|tweets)\b")
+# right after a quote ('"...," she gushed'), any verb of saying will do
+_VERB_AFTER_RE = re.compile(
+    rf"\b(?:{VERBS}|wished|tweets|asks|gushed|exclaimed|shouted|screamed|yelled|whispered"
+    r"|sighed|laughed|mused|offered|suggested|agreed|observed|countered|retorted|answered"
+    r"|captioned|read|texted|emailed|went on|put it|pleaded|begged|cried|sang|chanted"
+    r"|recounted|recalls|explains|insists|warns|urges|admits|concedes|notes|observes)\b"
+)
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ROLE = re.compile(
     r"\b(?:chief|head|leader|president|minister|secretary|spokes(?:man|woman|person)|official"
@@ -119,8 +138,15 @@ _DESCRIPTION = re.compile(
 
 class _Ents:
     def __init__(
-        self, ents: Sequence[Entity], text: str = "", quotes: Sequence[tuple[int, int]] = ()
+        self,
+        ents: Sequence[Entity],
+        text: str = "",
+        quotes: Sequence[tuple[int, int]] = (),
+        sentences: Sequence[tuple[int, int]] | None = None,
     ) -> None:
+        self.sents = list(sentence_spans(text) if sentences is None else sentences)
+        self.sent_starts = [a for a, _ in self.sents]
+        self.sent_ends = [b for _, b in self.sents]
         self.ents = sorted(ents, key=lambda e: e.start)
         self.ends = [e.end for e in self.ents]
         self.names = {clean_name(e.text): e.canonical for e in self.ents if e.canonical}
@@ -154,7 +180,11 @@ class _Ents:
                 full = " " in clean_name(e.text) or " " in (e.canonical or "")
                 offer(0 if full else 2, e.start, name)
         for m in _NAME.finditer(text, p0, pos):
-            others = [e for e in self.within(m.start(), m.end()) if e.label != "PERSON"]
+            others = [
+                e
+                for e in self.ents
+                if e.start < m.end() and m.start() < e.end and e.label != "PERSON"
+            ]  # "La Habra Crab" of "La Habra Crab Shack" (a place)
             if _name_like(m.group()):
                 offer(1 if others else 0, m.start(), self.canonical(m.group()))
         for m in _DESCRIPTION.finditer(text, p0, pos):
@@ -169,6 +199,12 @@ class _Ents:
             if b is not None:
                 return self._subject(b[0], pos) or b[1]
         p = self.last_person_before(pos)
+        said = None  # "Afieq said he wanted...": a name NER missed, written in full before
+        for m in _SURNAME_SAID.finditer(text, 0, pos):
+            if not self._quoted(m.start()) and " " in self.full_name(m.group(1), m.start()):
+                said = m
+        if said is not None and (p is None or said.start() > p.end):
+            return self.full_name(said.group(1), said.start())
         if p is not None:
             return self._subject(p.start, pos) or p.canonical or p.text
         for e in self.ents:  # '"We have plenty of men," she said. ... Lagae stressed'
@@ -180,18 +216,18 @@ class _Ents:
         """The person named first in the sentence holding ``at`` when named at its start
         (the subject, the likelier antecedent: "Jackman makes pancakes for his wife
         Deborra-Lee Furness." -- "he" is Jackman)."""
-        sents = sentence_spans(self.text)
-        k = bisect.bisect_right([a for a, _ in sents], at) - 1
+        k = bisect.bisect_right(self.sent_starts, at) - 1
         if k < 0:
             return None
-        s0 = sents[k][0]
+        s0 = self.sents[k][0]
         lead = re.match(r"\s*(?:\S+\s+){0,3}", self.text[s0:at])
         limit = s0 + (lead.end() if lead else 0)
         for e in self.within(s0, at):
             if e.start > limit:
                 break
-            if e.label == "PERSON" and e.start < at and not self._quoted(e.start):
-                return e.canonical or e.text
+            name = self.full_name(e.canonical or clean_name(e.text), e.start)
+            if e.label == "PERSON" and " " in name and not self._quoted(e.start):
+                return name
         return None
 
     def canonical(self, name: str) -> str:
@@ -236,7 +272,8 @@ class _Ents:
     def last_person_before(self, pos: int) -> Entity | None:
         i = bisect.bisect_right(self.ends, pos)
         for e in reversed(self.ents[:i]):
-            if e.label == "PERSON" and " " in (e.canonical or e.text):
+            # a full name, or a name written in full elsewhere ("Afieq" -> Afieq Shazwan)
+            if e.label == "PERSON" and " " in self.full_name(e.canonical or e.text, e.start):
                 return e
         for e in reversed(self.ents[:i]):
             if e.label == "PERSON":
@@ -251,7 +288,7 @@ _NOT_FIRST_NAME = words(
     "spokesman spokeswoman sheriff lieutenant colonel commander inspector detective "
     "premier chancellor ambassador king queen prince princess pope father sister brother "
     "saint st lord lady sir madam const constable cpl corporal sgt det insp supt "
-    "officer"
+    "officer lt col gen maj capt pvt adm brig cmdr gov sen rep"
 )
 _TITLE_SMALL = words("a an the of and or in on at to for from by with as de la le du des")
 
@@ -260,7 +297,7 @@ def _title_like(content: str) -> bool:
     """Whether a quote's words look like a title or a name (every word capitalised but
     small words, up to eight words, no sentence punctuation): "Ring of Fire"."""
     ws = content.split()
-    if not 2 <= len(ws) <= 8 or re.search(r"[!?,;:]\W*$|[.!?;]\s", content):
+    if not 2 <= len(ws) <= 12 or re.search(r"[!?,;:]\W*$|[.!?;]\s", content):
         return False
     caps = [w for w in ws if w[:1].isupper()]
     return len(caps) >= 2 and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in ws)
@@ -276,7 +313,11 @@ def _spaced_open(para: str, i: int) -> bool:
         return False  # 'the "heartbeat" bill': a closing mark glued to its word
     if not before:
         return True
-    return before[-1] not in ",.;!?" and para.count('"', i + 1) % 2 == 1
+    # after a comma or a full stop it closes a quote, unless another mark closes it in
+    # the paragraph (' screamed, " No, no, no! " and tried')
+    return para.count('"', i + 1) % 2 == 1 and (
+        before[-1] not in ",.;!?" or para.count('"', i + 1) == 1
+    )
 
 
 _CURLY_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(—–]))‘(?=\w)(?P<c>[^‘’]*?(?:\w’\w[^‘’]*?)*)’(?!\w)")
@@ -332,7 +373,7 @@ def pair_quotes(text: str) -> list[tuple[int, int]]:
                     ch == '"'
                     and prev.isspace()
                     and para[i + 1 :].strip()
-                    and para[:i].rstrip()[-1:] not in ",.;!?"
+                    and para[:i].rstrip()[-1:] not in ".;!?"
                     and '"' not in para[i + 1 :]
                 ):
                     open_at, tentative = i + 1, True  # 'The man " had a firearm with him.'
@@ -349,7 +390,8 @@ def pair_quotes(text: str) -> list[tuple[int, int]]:
         for rx in (_CURLY_SINGLE, _STRAIGHT_SINGLE):
             for m in rx.finditer(para):
                 a, b = base + m.start("c"), base + m.end("c")
-                if not any(x <= a < y or a <= x < b for x, y in spans):
+                inside_open = open_at is not None and base + open_at <= a
+                if not inside_open and not any(x <= a < y or a <= x < b for x, y in spans):
                     spans.append((a, b))
         if carry is not None:
             if not para.strip():
@@ -395,6 +437,7 @@ def _name_like(s: str) -> bool:
     s = s.strip()
     return (
         bool(_NAME.fullmatch(s))
+        and not re.search(r"\b(?:Day|Year|Year's|Years|Eve|Christmas|Easter|Week|Weekend)\b", s)
         and not _ORG_WORDS.search(s)
         and not any(w.lower() in _NOT_NAME_START for w in s.split())
     )
@@ -598,6 +641,13 @@ _PERSON_NOUNS = words(
 )
 
 
+_TITLE_WORDS = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+    "sgt": "sergeant", "const": "constable", "lt": "lieutenant", "col": "colonel",
+    "capt": "captain", "dr": "doctor", "prof": "professor",
+}  # fmt: skip
+
+
 def _described_person(phrase: str, phrase_a: int, text: str, ents: _Ents) -> str | None:
     """The person a description stands for: "the NATO chief", "the Bavarian First
     Minister", "GOP consultant" -- the person named in full whose title (the 60
@@ -619,10 +669,19 @@ def _described_person(phrase: str, phrase_a: int, text: str, ents: _Ents) -> str
         name = e.canonical or clean_name(e.text)
         if " " not in name or phrase_a <= e.start < phrase_a + len(phrase) + 2:
             continue
-        ctx = re.split(r"[.,;:!?\"“”()]", text[max(0, e.start - 60) : e.start])[-1]
+        ctx = re.split(
+            r"[,;:!?\"“”()]|(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})\.\s",
+            text[max(0, e.start - 60) : e.start],
+        )[-1]
         ctx = " ".join(ctx.split()[-5:])  # the title right before the name
+        ctx = re.sub(
+            r"\b(?:Gov|Sen|Rep|Gen|Sgt|Const|Lt|Col|Capt|Dr|Prof)\b\.?",
+            lambda m: _TITLE_WORDS[m.group().rstrip(".").lower()],
+            ctx,
+        )
         hits = sum(c in ctx for c in caps)
-        score = hits + (2 if re.search(rf"\b{re.escape(head)}\b", ctx, re.I) else 0)
+        # the noun right before the name: "First Minister Markus Söder"
+        score = hits + (2 if re.search(rf"\b{re.escape(head)}\s*$", ctx, re.I) else 0)
         if score >= 2 or (caps and hits == len(caps)):
             (before if e.start < phrase_a else after).append((score, e.start, name))
     if before:
@@ -639,6 +698,12 @@ def _described_person(phrase: str, phrase_a: int, text: str, ents: _Ents) -> str
 def _after_attribution(text: str, b: int, limit: int, ents: _Ents) -> str | None:
     window = text[b:limit]
     off = 1 if window[:1] in '"”»’' else 0
+    # 'Dwayne "The Rock" Johnson asked': a nickname's quote marks are no quote
+    window = window[:off] + re.sub(
+        r"[\"“]([A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,2})[\"”](?= [A-Z])",
+        lambda m: f" {m.group(1)} ",
+        window[off:],
+    )
     next_quote = False  # the attribution runs into another quote
     for cut in re.finditer(r"[“\"«]|[.!?](?:\s|$)", window[off:]):
         word = re.search(r"([\w.]+)$", window[off : off + cut.start()])
@@ -657,7 +722,7 @@ def _after_attribution(text: str, b: int, limit: int, ents: _Ents) -> str | None
     acc = re.match(r"according to\s+([^,;]+)", window[s:])
     if acc:
         return _resolve(b + s + acc.start(1), b + s + acc.end(1), text, ents, b + s)
-    v = _VERB_RE.search(window, s)
+    v = _VERB_AFTER_RE.search(window, s)
     if v is None:
         # '"...", Andrew Mwangura, head of the Seafarers Assistance Program': a name and
         # no verb (a cut or tokenised copy)
@@ -688,7 +753,7 @@ def _after_attribution(text: str, b: int, limit: int, ents: _Ents) -> str | None
         w = re.match(r"(?:[\w’'.-]+\s*,?\s*){1,8}", window[late.end() :])
         a2 = b + late.end()
         return _resolve(a2, a2 + (w.end() if w else 0), text, ents, b + late.start())
-    if ended and len(window[v.end() :].split()) > 6:
+    if ended and before.strip() and len(window[v.end() :].split()) > 6:
         return None  # '...cabinets." She said thieves had taken a safe': reported speech
     if ended and "," in before and not ents.within(b + s, b + s + before.index(",")):
         # '..."new strategic weapon."Hours earlier, North Korean media reported': a new
@@ -828,6 +893,16 @@ def _key(quote: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", quote.lower()).split())
 
 
+def _shared(q: Quote, said: dict[str, str]) -> Quote:
+    """``q`` with the speaker of a quote holding the same words (a headline quoting the
+    body: 'I've had a great run' in "It's time to go. I've had a great run for 44 years")."""
+    k = _key(q.text)
+    speaker = said.get(k)
+    if speaker is None and len(k.split()) >= 3:
+        speaker = next((sp for other, sp in said.items() if f" {k} " in f" {other} "), None)
+    return Quote(q.start, q.end, q.text, speaker, q.kind) if speaker else q
+
+
 def _same_voice(text: str, prev_end: int, a: int) -> bool:
     """Whether a quote after an attributed one in its paragraph goes on in the same voice:
     nothing but attribution between them ('"...," Russell said. "The flip side..."'), not
@@ -842,17 +917,29 @@ def _same_voice(text: str, prev_end: int, a: int) -> bool:
 
 
 def _said_in_sentence_before(text: str, a: int, para_start: int, ents: _Ents) -> str | None:
-    """Speaker of a quote opening a sentence right after a sentence of reported speech in
-    its paragraph: 'Kim said North was no longer bound by the moratorium. "Under such
-    talks...' -- the one who said it."""
-    gap = text[max(para_start, a - 300) : a]
-    m = re.search(r"(?:^|[.!?]\s+)([^.!?\"“”]{10,}[.!?])\s*$", gap)
-    if m is None or (m.start(1) == 0 and a - 300 > para_start):
+    """Speaker of a quote opening a sentence right after a sentence of reported speech or
+    attribution in its paragraph: 'Kim said North was no longer bound by the moratorium.
+    "Under such talks...', '..., company spokesman Calvin McDonald said. "Pawternity
+    leave...' -- the one who said it."""
+    k = bisect.bisect_right(ents.sent_ends, a) - 1
+    if k < 0:
         return None
-    s0 = a - len(gap) + m.start(1)
-    sent = m.group(1)
+    s0, e0 = ents.sents[k]
+    if s0 < para_start or text[e0:a].strip() or text[e0 - 1 : e0] not in (".", "!", "?"):
+        return None
+    return _speaker_of_sentence(text, s0, e0, ents)
+
+
+def _speaker_of_sentence(text: str, s0: int, e0: int, ents: _Ents) -> str | None:
+    """Who speaks in the sentence text[s0:e0] when it attributes ('..., X said.') or
+    reports speech ('X said (that) ...')."""
+    sent = text[s0:e0]
+    if re.search(r"[\"“”]\s*$", sent.rstrip(".!? ")):
+        return None
+    if _SAID_END.search(sent):
+        return _before_attribution(text, e0, s0, ents)
     v = _VERB_RE.search(sent)
-    if v is None or len(sent[: v.start()].split()) > 12:
+    if v is None or len(sent[: v.start()].split()) > 12 or re.search(r"[\"“”]", sent[: v.start()]):
         return None
     if not re.match(r"\s+(?:that\s+)?[\w“\"]", sent[v.end() :]):
         return None
@@ -879,9 +966,14 @@ def _previous_paragraph(
         return None
     if prev_end >= start and prev_speaker is not None:
         return prev_speaker  # the quote before ends in the paragraph before
-    if not _SAID_END.search(text[start:end]):
-        return None
-    return _before_attribution(text, end, start, ents)
+    if _SAID_END.search(text[start:end]):
+        return _before_attribution(text, end, start, ents)
+    # 'Afieq said he wanted to succeed purely on his talent.' then a quote paragraph
+    k0 = bisect.bisect_left(ents.sent_starts, start)
+    sents = [(a, b) for a, b in ents.sents[k0 : k0 + 2] if b <= end]
+    if len(sents) == 1 and text[end - 1 : end] in (".", "!", "?"):
+        return _speaker_of_sentence(text, start, end, ents)
+    return None
 
 
 def _reported(
@@ -951,7 +1043,7 @@ def extract_quotes(
     """Direct and reported quotes of ``text``. ``sentences``: its
     :func:`~newsfold.facts.text.sentence_spans` when the caller has them."""
     spans = pair_quotes(text)
-    ents = _Ents(entities, text, spans)
+    ents = _Ents(entities, text, spans, sentences)
     out: list[Quote] = []
     prev_para, prev_end, prev_speaker = -1, -1, None
     named_end = -1  # the end of the last name in quote marks
@@ -1007,13 +1099,10 @@ def extract_quotes(
             prev_para, prev_end, prev_speaker = para_start, b, speaker or None
     if english:
         # a quote said twice (a headline and the body) has the speaker of either
-        said = {_key(q.text): q.speaker for q in out if q.speaker}
+        said: dict[str, str] = {_key(q.text): q.speaker for q in out if q.speaker}
         if said:
-            out = [
-                q if q.speaker else Quote(q.start, q.end, q.text, said.get(_key(q.text)), q.kind)
-                for q in out
-            ]
-        out.extend(_reported(text, spans, ents, sentences))
+            out = [q if q.speaker else _shared(q, said) for q in out]
+        out.extend(_reported(text, spans, ents, ents.sents))
     out.sort(key=lambda q: q.start)
     return out
 
