@@ -460,3 +460,31 @@ def test_dash_attribution_after_an_exclamation() -> None:
 def test_spaced_marks_after_a_comma_open_when_closed_later() -> None:
     text = 'A man screamed, " No, no, no! " and tried to stop the car.'
     assert [t for t, _ in direct(text, {})] == ["No, no, no!"]
+
+
+def test_a_public_role_stands_for_the_person_named_before() -> None:
+    text = (
+        "Kevin Bacon has paid tribute to a murdered man who shares his name.\n\n"
+        '"For obvious reasons I am thinking about his family," the Footloose star wrote.'
+    )
+    assert direct(text, {"Kevin Bacon": ("PERSON", "Kevin Bacon")})[0][1] == "Kevin Bacon"
+    text = (
+        "Raj Chohan was hit by a car. The victim's nephew said the car \"came out of "
+        'nowhere". "Her forehead hit the back of the headlight," the store manager said.'
+    )
+    got = direct(text, {"Raj Chohan": ("PERSON", "Raj Chohan")})
+    assert [s for _, s in got] == [None, None]
+
+
+def test_the_city_and_a_subject_before_an_aside() -> None:
+    text = (
+        "Ottawa lifted its ban on street parking. "
+        '"Please be patient behind working snow plows," the city said in a release.'
+    )
+    assert direct(text, {"Ottawa": ("GPE", "Ottawa")})[0][1] == "Ottawa"
+    text = (
+        "A WHO spokesman, asked about infections in Singapore, France and Germany, "
+        'recently said, "We do not have enough evidence to confirm a case."'
+    )
+    names = {"WHO": ("ORG", "WHO"), "Germany": ("GPE", "Germany"), "France": ("GPE", "France")}
+    assert direct(text, names)[0][1] == "WHO spokesman"

@@ -68,7 +68,10 @@ McDonald said. "...') and a one-sentence paragraph of reported speech before a q
 paragraph give the speaker; a name NER missed before "said" counts for he/she ("Afieq
 said ..." -> Afieq Shazwan); places and dates are not people for he/she ("La Habra Crab
 Shack", "New Year's Day"); spaced marks after a comma open a quote closed later in the
-paragraph (' screamed, " No, no, no! "').
+paragraph (' screamed, " No, no, no! "'). Round four: "the <public role>" ("the Footloose
+star", not "the store manager" nor "the victim's nephew") is the person named before;
+"the city" is the place named last; 'A WHO spokesman, asked about ..., recently said':
+the subject opens the sentence; "X ... but confirmed that" like "and".
 
 Reported speech: "<speaker> said/told reporters that/claimed ... <clause>"
 without quote marks, and "<clause>, according to <speaker>". The quote text
@@ -414,7 +417,7 @@ _ORG_WORDS = re.compile(
     r"|Forces?|Office|Department|Committee|Commission|Organi[sz]ation|Association|University"
     r"|Institute|Times|Post|Service|Government|Parliament|Court|Police|Kremlin|Pentagon|NATO"
     r"|Church|Cathedral|Mosque|Temple|School|College|Hospital|Club|Airport|Station|Museum"
-    r"|Cent(?:er|re)|Street|Avenue|Road|Square|Park|Bridge)\b"
+    r"|Cent(?:er|re)|Street|Avenue|Road|Square|Park|Bridge|High|Shack|Restaurant|Cafe|Bar)\b"
 )
 _INSTITUTION = re.compile(
     r"\b(?i:ministry|ministries|government|council|company|army|military|police"
@@ -563,6 +566,15 @@ def _resolve(phrase_a: int, phrase_b: int, text: str, ents: _Ents, verb_at: int)
             return _description(phrase[k : last_inst.end()])
     if names:
         return ents.canonical(names[0].group())
+    place = re.fullmatch(
+        r"(?i:the)\s+(?:city|town|country|state|province|region|village|county|capital"
+        r"|municipality|council)",
+        phrase,
+    )
+    if place:  # "the city said in a release": the place named last (Ottawa)
+        for e in reversed(ents.ents):
+            if e.end <= phrase_a and e.label == "GPE" and not ents._quoted(e.start):
+                return e.canonical or clean_name(e.text)
     named_as = _named_description(phrase, text, phrase_a)
     if named_as:
         return named_as
@@ -631,13 +643,20 @@ _BEFORE_NOUN = re.compile(
     r"|committee|council|police|ministry|agency|manager|spokes\w+|official|officials"
     r"|director|chief|head|president|leader|member|members|supporters|fans|staff)\b"
 )
+# public roles: "the <role>" stands for the person named before
+_PUBLIC_ROLES = words(
+    "star actor actress singer rapper president minister leader coach player politician "
+    "chairman chairwoman governor mayor senator host author theologian pontiff premier "
+    "chancellor prime"
+)
 # who a description such as "the Ghanaian theologian" or "GOP consultant" can stand for
 _PERSON_NOUNS = words(
     "theologian consultant strategist analyst expert lawyer attorney author actor actress "
     "singer star player coach manager owner founder chairman chairwoman ceo economist "
     "scientist researcher professor doctor priest pastor apostle bishop cleric teacher "
     "politician lawmaker senator governor mayor judge witness resident victim survivor "
-    "father mother husband wife son daughter man woman boy girl producer host"
+    "father mother husband wife son daughter man woman boy girl producer host nephew niece "
+    "pontiff rapper"
 )
 
 
@@ -690,8 +709,12 @@ def _described_person(phrase: str, phrase_a: int, text: str, ents: _Ents) -> str
         return max(after, key=lambda c: (c[0], -c[1]))[2]
     adjectives = {w for e in ents.within(phrase_a, phrase_a + len(phrase) + 2)
                   if e.label in ("NORP", "GPE") for w in e.text.split()}  # fmt: skip
+    if ws[0].lower() == "the" and head in _PUBLIC_ROLES and "'" not in phrase and "’" not in phrase:
+        # "the Footloose star", "the Ghanaian theologian": someone named before (not "the
+        # store manager", "the victim's nephew": someone new)
+        return ents.antecedent(phrase_a) or UNNAMED
     if all(c in adjectives for c in caps):
-        return UNNAMED  # "the Ghanaian theologian", "the store manager": nobody named here
+        return UNNAMED  # "the store manager": nobody named here
     return None
 
 
@@ -803,7 +826,7 @@ def _before_attribution(text: str, a: int, para_start: int, ents: _Ents) -> str 
     if is_pro:
         return person
     before = prefix[: v.start()]
-    if sent_lo >= 0 and (_ING_RE.match(v.group()) or re.search(r"\band\s*$", before)):
+    if sent_lo >= 0 and (_ING_RE.match(v.group()) or re.search(r"\b(?:and|but)\s*$", before)):
         # 'Stephen King kicked off the year with a rhyme, writing, "..."', 'Kumud Mishra,
         # who plays her father, lauds the actress and tells the paper, "..."': the subject
         # of the sentence speaks
@@ -818,6 +841,12 @@ def _before_attribution(text: str, a: int, para_start: int, ents: _Ents) -> str 
         tail = before[clause + 1 :]
         if ents.within(lo + clause + 1, lo + v.start()) or tail.strip().lower() in _PRONOUNS:
             words_start = lo + clause + 1
+        elif sent_lo >= 0 and re.fullmatch(r"\s*(?:[a-z]+ly|later|also|then|again|now)?\s*", tail):
+            # 'A WHO spokesman, asked about infections in Germany, recently said': the
+            # subject opens the sentence
+            first = text.find(",", sent_lo, lo + v.start())
+            if 0 < first - sent_lo < 80:
+                return _resolve(sent_lo, first, text, ents, first)
     return _resolve(words_start, lo + v.start(), text, ents, lo + v.start())
 
 
@@ -907,7 +936,7 @@ def _same_voice(text: str, prev_end: int, a: int) -> bool:
     """Whether a quote after an attributed one in its paragraph goes on in the same voice:
     nothing but attribution between them ('"...," Russell said. "The flip side..."'), not
     a sentence of the reporter's own ('The news first appeared in the paper. "At this')."""
-    gap = text[prev_end:a]
+    gap = re.sub(r"[\"“”«»]", " ", text[prev_end:a])
     if len(gap.split()) <= 12:
         return True
     for sent in re.split(r"(?<=[.!?])\s+", gap):
@@ -995,8 +1024,8 @@ def _reported(
             continue
         for v in _VERB_RE.finditer(sent):
             vabs = s + v.start()
-            if any(x - 1 <= vabs < y + 1 for x, y in quotes):
-                continue
+            if any(x - 1 <= vabs < y + 4 for x, y in quotes):
+                continue  # in a quote, or its attribution ('," said Michael Sachs, the...')
             rest = sent[v.end() :]
             adv = _ADVERBIAL.match(rest)
             pos = adv.end() if adv else 0
