@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -122,6 +123,13 @@ class FactExtractor:
         self.ner_scope = ner_scope
         self._nlp: Any = None
         self._lock = threading.Lock()
+        # CPU seconds of the calling thread by stage, summed over calls (benchmarks read it)
+        self.stage_seconds: dict[str, float] = {}
+
+    def _tick(self, stage: str, since: float) -> float:
+        now = time.thread_time()
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + now - since
+        return now
 
     @property
     def nlp(self) -> Any:
@@ -157,6 +165,7 @@ class FactExtractor:
         return self.extract_many([article])[0]
 
     def extract_many(self, articles: Sequence[Article]) -> list[ArticleFacts]:
+        clock = time.thread_time()
         english = {i for i, a in enumerate(articles) if is_english(a) and a.text.strip()}
         ents: dict[int, list[Entity]] = {}
         if self.ner and self.ner_scope == "full":
@@ -167,6 +176,7 @@ class FactExtractor:
             for (i, s, _), doc in zip(pieces, self._pipe(texts, _NER_ONLY), strict=True):
                 found = entities_from_doc(doc, doc.text, canonical=False)
                 ents.setdefault(i, []).extend(shift(x, s) for x in found)
+            clock = self._tick("ner", clock)
         # number candidates, the sentences to parse and (scope "selected") the ones to NER
         prepared: list[tuple[list[NumberMention], list[SentDoc]]] = []
         spans_of: list[list[tuple[int, int]]] = []
@@ -200,35 +210,45 @@ class FactExtractor:
                     view = ner_view(a.text, spans)
                     ner_jobs += [(i, off, view[off:end]) for off, end in chunks(view, NER_CHUNK)]
             prepared.append((mentions, sents))
+        clock = self._tick("rules", clock)
         # a sentence is parsed once per batch however many articles repeat it (wire copies)
         texts = [t[sd.start : sd.end] for t, sd in jobs]
         unique = list(dict.fromkeys(texts))
         parsed = dict(zip(unique, self._pipe(unique, _SYNTAX_ONLY, PARSE_BATCH), strict=True))
         for (_, sd), t in zip(jobs, texts, strict=True):
             sd.doc = parsed[t]
+        clock = self._tick("parse", clock)
         if self.ner and self.ner_scope == "selected":
             found_by = self._ner(ner_jobs)
+            clock = self._tick("ner", clock)
             for i in english:
                 ents[i] = propagate(articles[i].text, found_by.get(i, []))
         for i in ents:
             ents[i] = canonicalise(ents[i])
+        clock = self._tick("entities", clock)
         out: list[ArticleFacts] = []
+        quantities: list[list[Quantity]] = []
         for i, a in enumerate(articles):
             mentions, sents = prepared[i]
+            e = ents.get(i, [])
+            quantities.append(
+                build_quantities(a.text, mentions, sents, e, english=is_english(a), lang=a.language)
+                + self._title_quantities(a, titles.get(i), e)
+            )
+        clock = self._tick("quantities", clock)
+        for i, a in enumerate(articles):
             e = ents.get(i, [])
             out.append(
                 ArticleFacts(
                     entities=e,
-                    quantities=build_quantities(
-                        a.text, mentions, sents, e, english=is_english(a), lang=a.language
-                    )
-                    + self._title_quantities(a, titles.get(i), e),
+                    quantities=quantities[i],
                     quotes=extract_quotes(
                         a.text, e, english=is_english(a), lang=a.language, sentences=spans_of[i]
                     ),
                     dates=dates[i],
                 )
             )
+        self._tick("quotes", clock)
         return out
 
     @staticmethod
