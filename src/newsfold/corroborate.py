@@ -106,6 +106,11 @@ _CREDITS = [
         re.compile(r"Reporting by [^;\n]+;\s*(?:[Aa]dditional reporting|[Ee]diting|[Ww]riting) by"),
     ),
 ]
+# words that _CREDITS patterns cannot match without (a cheap test first)
+_CREDIT_WORDS = {
+    "AP": ("reported from", "contributed to this report"),
+    "Reuters": ("Reporting by",),
+}
 _OUTLET_SOURCES = re.compile(
     r"\b((?:[A-Z][\w’'-]+ ){0,3}[A-Z][\w’'-]+), (?:grounding|basing|sourcing|drawing) its "
     r"(?:info|information|report|reporting|news) (?:from|on)"
@@ -173,6 +178,7 @@ def _longest_run(a: list[str], b: list[str], seed: tuple[str, ...]) -> str:
 # "laut X". X counts only when it looks like a news outlet: a name with a media word
 # ("Wire", "News", "Times", "Agence"...), or introduced as an agency ("l'agence X").
 _WORD = r"[A-Z](?:[\w&'’-]|\.(?=\w))*"
+_CI = "\u0130\u0131\u017f"  # non-ASCII letters that match "i" or "s" when case is ignored
 _NAME = rf"{_WORD}(?:[ \t]+(?:(?:of|de|di|du|del|des|der|the)[ \t]+)?{_WORD}){{0,4}}"
 _AGENCY_WORDS = (
     r"(?:(?:the\s+)?(?:news\s+)?agency|(?:the\s+)?wire\s+service|l['’]agence(?:\s+de\s+presse)?"
@@ -180,6 +186,8 @@ _AGENCY_WORDS = (
     r"|der\s+(?:Nachrichten)?agentur|(?:la\s+)?agencia|agence|agenzia)\s+"
 )
 _CREDIT_BEFORE = re.compile(
+    # (the look-ahead: the first letters of the cues, so that re skips other positions)
+    rf"(?=[{_CI}arcqvsdilbmARCQVSDILBM])"
     r"(?:\b(?i:according\s+to|as\s+reported\s+by|reported\s+by|citing|cited\s+by|quoted\s+by"
     r"|as\s+per|via|selon|d['’]apr[eè]s|rapport[ée]e?s?\s+par|a\s+rapport[ée]|cit[ée]e?s?\s+par"
     r"|relay[ée]e?s?\s+par|diffus[ée]e?s?\s+par|seg[uú]n(?:\s+inform[oó])?|de\s+acuerdo\s+con"
@@ -219,7 +227,10 @@ def credited_outlets(text: str) -> set[str]:
     return {f for f in found if f}
 
 
-_AGENCY_ANY = re.compile(r"\b(?:" + "|".join(_AGENCIES.values()) + r")\b")
+_AGENCY_ANY = re.compile(
+    rf"(?=[{''.join(sorted({a[0] for v in _AGENCIES.values() for a in v.split('|')}))}])"
+    r"\b(?:" + "|".join(_AGENCIES.values()) + r")\b"
+)
 _AGENCY_OF = [(name, re.compile(rf"(?:{alt})")) for name, alt in _AGENCIES.items()]
 
 
@@ -228,8 +239,13 @@ def wire_sources(text: str) -> set[str]:
     named = {m.group() for m in _AGENCY_ANY.finditer(text)}
     present = {n for n, alt in _AGENCY_OF if any(alt.fullmatch(x) for x in named)}
     found = {name for name, pat in _WIRE if name in present and pat.search(text)}
-    found |= {name for name, pat in _CREDITS if pat.search(text)}
-    found |= {m.group(1).strip() for m in _OUTLET_SOURCES.finditer(text)}
+    found |= {
+        name
+        for name, pat in _CREDITS
+        if any(w in text for w in _CREDIT_WORDS[name]) and pat.search(text)
+    }
+    if "ing its " in text:  # what _OUTLET_SOURCES needs
+        found |= {m.group(1).strip() for m in _OUTLET_SOURCES.finditer(text)}
     for name in credited_outlets(text):
         agency = next((k for k, alt in _AGENCIES.items() if re.fullmatch(alt, name, re.I)), None)
         found.add(agency or name)
@@ -331,6 +347,8 @@ def _links(
     vectors: Mapping[str, np.ndarray] | None,
 ) -> list[tuple[str, str, int, str]]:
     """(a, b, strength rank, reason) for every linked pair."""
+    if len(arts) < 2:
+        return []
     words = {a.id: norm_words(a.text) for a in arts}
     g5 = {k: _ngrams(w, 5) for k, w in words.items()}
     longer: dict[tuple[str, int], set[tuple[str, ...]]] = {}
@@ -351,9 +369,22 @@ def _links(
         if a.id in facts else []
         for a in arts
     }  # fmt: skip
-    wires = {a.id: wire_sources(a.text) for a in arts}
+    text = {a.id: a.text for a in arts}
+    # made on first use: most pairs are settled before they are needed
+    wires: dict[str, set[str]] = {}
+    anchors: dict[str, frozenset[str]] = {}
+
+    def wires_of(k: str) -> set[str]:
+        if k not in wires:
+            wires[k] = wire_sources(text[k])
+        return wires[k]
+
+    def anchors_of(k: str) -> frozenset[str]:
+        if k not in anchors:
+            anchors[k] = anchor_tokens(text[k])
+        return anchors[k]
+
     outlet = {a.id: _source_name(a.source) if a.source else "" for a in arts}
-    anchors = {a.id: anchor_tokens(a.text) for a in arts}
     mt = {a.id: bool(_MT.search(a.text)) for a in arts}
     sents = _sentence_matrices({a.id: _content_sets(a.text) for a in arts})
     bag = {k: v.bag for k, v in sents.items()}
@@ -395,14 +426,16 @@ def _links(
                 )
                 continue
             if not _topical(bag[x], bag[y]) and not (
-                a.language != b.language and _topical(anchors[x], anchors[y], ANCHOR_TOPICAL)
+                a.language != b.language and _topical(anchors_of(x), anchors_of(y), ANCHOR_TOPICAL)
             ):
                 continue  # the weaker signals need the same topic
-            common = sorted(wires[x] & wires[y])
+            common = sorted(wires_of(x) & wires_of(y))
             if common:
                 out.append((x, y, 2, f"same wire attribution ({', '.join(common)})"))
                 continue
-            cited = [o for o, other in ((outlet[x], y), (outlet[y], x)) if o and o in wires[other]]
+            cited = [
+                o for o, other in ((outlet[x], y), (outlet[y], x)) if o and o in wires_of(other)
+            ]
             if cited:
                 out.append((x, y, 2, f"credits its outlet ({cited[0]})"))
                 continue
