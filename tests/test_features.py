@@ -48,6 +48,19 @@ def test_names_keep_multiword_sentence_starts_and_surnames() -> None:
     assert "later" not in got  # a one-word sentence start is not a name
 
 
+def test_name_particles_are_whole_words_before_a_name() -> None:
+    got = names(
+        "Troops said Teleria's destroyed bridges were rebuilt. Officials met Charles de Gaulle, "
+        "Bashar al-Assad and Ursula von der Leyen in Halvern de facto."
+    )
+    assert not any(n.endswith((" de", " destroyed")) for n in got)  # "de..." is no particle
+    assert "teleria" in got  # the possessive is not part of the name
+    assert "charles de gaulle" in got and "gaulle" in got
+    assert "bashar al-assad" in got
+    assert "ursula von der leyen" in got
+    assert "halvern" in got and "halvern de" not in got
+
+
 def test_name_counts_and_salient_names() -> None:
     text = (
         "Talks in Halvern went on. Officials from Rasovia met. "

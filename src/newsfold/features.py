@@ -29,7 +29,11 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 NUMBER = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?"
 )
-NAME = re.compile(r"\b[A-Z][\w'’-]+(?:[ -](?:[A-Z][\w'’-]+|de|von|van|al|bin|da))*")
+# A particle ("de", "von der", "al"...) is part of a name only as a whole word before a
+# capitalised one ("Charles de Gaulle", "Bashar al-Assad"), not the start of "destroyed".
+NAME_PARTICLE = r"(?:de|von|van|der|den|del|du|la|le|al|bin|ibn|da|di|dos)"
+NAME = re.compile(rf"\b[A-Z][\w'’-]+(?:[ -](?:{NAME_PARTICLE}[ -])*[A-Z][\w'’-]+)*")
+POSSESSIVE = re.compile(r"['’]s\b")  # "Gupta's" is the name "gupta"
 SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*[\"“'‘(]?$")
 
 # Short function words in the languages the embedder knows best; enough to keep
@@ -88,7 +92,7 @@ def name_counts(text: str) -> Counter[str]:
         before = text[max(0, match.start() - 3) : match.start()]
         if " " not in name and SENTENCE_START.search(before):
             continue
-        key = name.casefold()
+        key = POSSESSIVE.sub("", name).casefold()
         if key in STOPWORDS or len(key) < 3:
             continue
         out[key] += 1
