@@ -186,7 +186,7 @@ def train_event_model(
     bias = round(float(fit.intercept_[0]), 4)
     grid = []
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
-        for merge in (0.4, 0.5, 0.6, 0.8, 2.0):
+        for merge in (0.3, 0.4, 0.5, 0.6, 0.8, 2.0):
             model = PairModel(weights, bias, threshold)
             config = ClusterConfig(
                 model=model, cross_model=cross, time_prior=dict(TIME_PRIOR), merge_threshold=merge

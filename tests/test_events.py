@@ -190,6 +190,28 @@ def test_merges_are_recorded_and_keep_the_older_id() -> None:
     assert clusterer.merges() == []  # reported once
 
 
+def test_merges_look_past_the_join_window() -> None:
+    """A report dated from a date its text quotes (years off) founds its own event; when
+    the real one grows, overwhelming word evidence merges them (the time prior is capped)."""
+    text = "alpha beta gamma delta epsilon"
+    vec = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    days = ["2025-03-01", "1999-05-07", "2025-03-02"]
+    docs = [
+        doc_features(f"y{n}", "", text, vec, dt.date.fromisoformat(day), "en")
+        for n, day in enumerate(days)
+    ]
+    model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
+    clusterer = StreamingClusterer(ClusterConfig(model=model, merge_threshold=0.5))
+    got = [clusterer.add(d)[0] for d in docs]
+    assert got[1] != got[0]  # outside the join window
+    assert clusterer.merges() == [(short_id("ev", "y1"), short_id("ev", "y0"))]
+    windowed = ClusterConfig(model=model, merge_threshold=0.5, merge_window_days=60)
+    clusterer = StreamingClusterer(windowed)
+    for d in docs:
+        clusterer.add(d)
+    assert clusterer.merges() == []
+
+
 def test_blob_round_trip_keeps_everything() -> None:
     docs = make_docs()
     clusterer = StreamingClusterer(config())

@@ -13,8 +13,9 @@ scored by a second model over what crosses languages (embedding, the event's
 recurring names, numbers).
 
 When an event grows past a checkpoint size (2, 3, 4, 6, 8, 12, ...) it is
-compared with its nearest events as one long article; above the merge
-threshold the older event absorbs the other. :meth:`StreamingClusterer.merges`
+compared with its nearest events (any date: the time prior weighs the gap), each
+side seen as one long article against the other and the two scores averaged;
+above the merge threshold the older event absorbs the other. :meth:`StreamingClusterer.merges`
 reports (absorbed, into) for the store and its log.
 
 The state evolves one article at a time: the same articles in the same order
@@ -505,6 +506,10 @@ class ClusterConfig:
     candidates: int = 10  # events retrieved by embedding for full scoring
     min_similarity: float = 0.2  # ...if their centroid is at least this close to the article
     window_days: int = 60  # dated events farther than this from a dated article are not candidates
+    # ...and from a grown event looking for a neighbour to merge: any date. The time prior
+    # still weighs the gap, but dates guessed from a text can be years off (ECB+: a report
+    # dated by the birth date it quotes), and a hard window left such splinters apart for good
+    merge_window_days: float = math.inf
     model: PairModel = field(default_factory=lambda: load_model("event"))
     # for an article in a language none of the event's articles is in (words cannot match)
     cross_model: PairModel | None = field(default_factory=lambda: load_optional("cross"))
@@ -631,14 +636,14 @@ class StreamingClusterer:
                 self.index.put(eid, event.centroid, event.first, event.last)
         self._dirty_rows.clear()
 
-    def candidates(self, doc: DocFeatures) -> list[EventState]:
+    def candidates(self, doc: DocFeatures, window: float | None = None) -> list[EventState]:
         """The events most similar to ``doc`` by embedding, within the time window."""
         self._refresh_rows()
         found = self.index.nearest(
             doc.vector,
             self.config.candidates,
             doc.date,
-            self.config.window_days,
+            self.config.window_days if window is None else window,
             self.config.min_similarity,
         )
         return [self.events[eid] for eid in found]
@@ -654,12 +659,12 @@ class StreamingClusterer:
         return model.logit(features) + time_logit(features, self.config.time_prior)
 
     def scored(
-        self, doc: DocFeatures, limit: int | None = None
+        self, doc: DocFeatures, limit: int | None = None, window: float | None = None
     ) -> list[tuple[float, EventState, dict[str, float]]]:
         """Candidates with their same-event probability, best first."""
         weights = doc_weights(doc, self.df)
         out = []
-        for event in self.candidates(doc)[:limit]:
+        for event in self.candidates(doc, window)[:limit]:
             feats = pair_features(doc, event, self.df, weights)
             z = self.logit(feats)
             out.append((1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), event, feats))
@@ -704,16 +709,19 @@ class StreamingClusterer:
     def _merge_neighbours(self, event: EventState) -> EventState:
         """Merge ``event`` with a neighbour it now clearly duplicates (repeatedly).
 
-        The older event (founded first) keeps its id; the merge is recorded for
-        :meth:`merges`. Cost: one candidate retrieval per grown event.
+        The merge score is the mean of both directions (each event seen as one article
+        against the other). The older event (founded first) keeps its id; the merge is
+        recorded for :meth:`merges`. Cost: one candidate retrieval and one reverse
+        scoring per grown event.
         """
         while True:
             probe = event_as_doc(event)
             partner = None
-            for score, other, _ in self.scored(probe, MERGE_CANDIDATES):
+            found = self.scored(probe, MERGE_CANDIDATES, self.config.merge_window_days)
+            for score, other, _ in found:
                 if other.id == event.id:
                     continue
-                if score >= self.config.merge_threshold:
+                if (score + self._reverse_score(other, event)) / 2 >= self.config.merge_threshold:
                     partner = other
                 break  # only the best other candidate is considered
             if partner is None:
@@ -727,6 +735,14 @@ class StreamingClusterer:
             self._dirty_rows.add(keep.id)
             self._merges.append((gone.id, keep.id))
             event = keep
+
+    def _reverse_score(self, other: EventState, event: EventState) -> float:
+        """``other`` seen as one article against ``event``: with the forward score, a merge
+        reads both ways (a small event against a big one pays the size term; the big one
+        against the small one does not), so whichever grew, the same pair scores the same."""
+        probe = event_as_doc(other)
+        z = self.logit(pair_features(probe, event, self.df, doc_weights(probe, self.df)))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def touched(self) -> list[EventState]:
         """Events changed since the last call, oldest first (by first date, undated last,
