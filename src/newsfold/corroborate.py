@@ -51,6 +51,7 @@ A group's ``values`` and ``modalities`` are distinct, in first-seen order; its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -267,6 +268,22 @@ def anchor_tokens(text: str) -> frozenset[str]:
 MAX_ALIGN_SENTENCES = 200
 
 
+# The pipeline corroborates an event again each time a batch adds to it: what is read
+# from one article's text alone is kept for the articles seen last (by text).
+FEATURE_CACHE = 1024
+
+
+@functools.lru_cache(maxsize=FEATURE_CACHE)
+def _text_features(text: str) -> tuple[tuple[frozenset[str], ...], bool]:
+    """(content-word set of each sentence, machine-translation notice)."""
+    return tuple(_content_sets(text)), bool(_MT.search(text))
+
+
+@functools.lru_cache(maxsize=FEATURE_CACHE)
+def _wires(text: str) -> frozenset[str]:
+    return frozenset(wire_sources(text))
+
+
 def _content_sets(text: str) -> list[frozenset[str]]:
     out = []
     for s, e in sentence_spans(text)[:MAX_ALIGN_SENTENCES]:
@@ -285,7 +302,7 @@ class _Sentences:
     bag: frozenset[str]
 
 
-def _sentence_matrices(sets: Mapping[str, list[frozenset[str]]]) -> dict[str, _Sentences]:
+def _sentence_matrices(sets: Mapping[str, Sequence[frozenset[str]]]) -> dict[str, _Sentences]:
     vocab: dict[str, int] = {}
     out = {}
     for key, rows in sets.items():
@@ -370,14 +387,12 @@ def _links(
         for a in arts
     }  # fmt: skip
     text = {a.id: a.text for a in arts}
+    features = {a.id: _text_features(a.text) for a in arts}
     # made on first use: most pairs are settled before they are needed
-    wires: dict[str, set[str]] = {}
     anchors: dict[str, frozenset[str]] = {}
 
-    def wires_of(k: str) -> set[str]:
-        if k not in wires:
-            wires[k] = wire_sources(text[k])
-        return wires[k]
+    def wires_of(k: str) -> frozenset[str]:
+        return _wires(text[k])
 
     def anchors_of(k: str) -> frozenset[str]:
         if k not in anchors:
@@ -385,8 +400,8 @@ def _links(
         return anchors[k]
 
     outlet = {a.id: _source_name(a.source) if a.source else "" for a in arts}
-    mt = {a.id: bool(_MT.search(a.text)) for a in arts}
-    sents = _sentence_matrices({a.id: _content_sets(a.text) for a in arts})
+    mt = {k: f[1] for k, f in features.items()}
+    sents = _sentence_matrices({k: f[0] for k, f in features.items()})
     bag = {k: v.bag for k, v in sents.items()}
     ids = {a.id for a in arts}
     out: list[tuple[str, str, int, str]] = []
