@@ -20,8 +20,10 @@ from newsfold.facts.text import words
 
 T2N_LANGS = frozenset({"en", "fr", "es", "pt", "de", "it", "nl"})
 _VAGUE = re.compile(
-    r"\b(?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<w>dozens|scores|hundreds|thousands|millions|billions)\b"
-    r"|\b(?:several|a\s+few|a\s+couple\s+of|many)\s+(?P<w2>dozen|hundred|thousand|million|billion)\b(?!\s*s\b)",
+    # (the look-ahead for the words' first letters lets re skip other positions fast)
+    r"(?=[thdsmba])"
+    r"(?:\b(?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<w>dozens|scores|hundreds|thousands|millions|billions)\b"
+    r"|\b(?:several|a\s+few|a\s+couple\s+of|many)\s+(?P<w2>dozen|hundred|thousand|million|billion)\b(?!\s*s\b))",
     re.I,
 )
 _VAGUE_VALUES = {"dozens": 24.0, "scores": 40.0, "hundreds": 200.0, "thousands": 2000.0,
