@@ -15,6 +15,7 @@ from newsfold.pairs import (
     PAIR_FEATURES,
     MissingPairModel,
     PairScorer,
+    char_grams,
     export_mlp,
     export_trees,
     latin_names,
@@ -23,6 +24,7 @@ from newsfold.pairs import (
     predict_trees,
     sentences,
     split_text,
+    strip_marks,
 )
 
 FLOOD_EN = (
@@ -146,3 +148,18 @@ def test_text_parts() -> None:
     # diacritics stripped, first 5 letters: "Müller" meets "Muller", "Brenviks" meets "Brenvik"
     assert latin_names("Anna Müller in Brenviks") == latin_names("Anna Muller in Brenvik")
     assert {"anna", "mulle", "brenv"} <= latin_names("Anna Müller in Brenvik")
+
+
+def test_char4_is_sklearn_char_wb_tfidf_cosine() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    assert char_grams("Über ab") == {" ube": 1, "uber": 1, "ber ": 1, " ab ": 1}
+    texts = [FLOOD_EN, FLOOD_DE, ELECTION_EN]
+    scorer = PairScorer(embedder=HashingEmbedder(), model={})
+    got = [f["char4"] for f in scorer.pair_features(texts, texts[1:] + texts[:1])]
+    keys = ["\n".join(split_text(t)) for t, _ in texts]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), sublinear_tf=True)
+    m = vectorizer.fit_transform([strip_marks(k).casefold() for k in keys])
+    want = [float(m[i].multiply(m[(i + 1) % 3]).sum()) for i in range(3)]
+    assert np.allclose(got, want, atol=1e-9)
+    assert got[0] > got[1]  # the German flood report shares more with the English one

@@ -14,6 +14,9 @@ language-neutral, symmetric pair features:
   share of sentences with a close match);
 * shared numbers and years, shared Latin-script names (diacritics stripped, so
   "Müller" meets "Muller"), weighted by how rare they are among the texts scored;
+* ``char4``: the TF-IDF cosine of the texts' character 4-grams (within words,
+  diacritics stripped, case folded; document frequencies from the texts scored):
+  inflected forms, compounds and names in any script meet without a word list;
 * length ratio and the two languages.
 
 They go through the shipped pair model, ``newsfold/data/pair_model.json``: the mean
@@ -75,6 +78,7 @@ PAIR_FEATURES = (
     "year_conflict",
     "latin_weighted",
     "latin_shared",
+    "char4",
     "len_ratio",
     "same_language",
     *(f"lang_{x}" for x in LANGUAGES),
@@ -86,6 +90,7 @@ MIN_SENTENCE_CHARS = 12
 HEAD_CHARS = 200
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}")
 CLOSE = 0.6  # a sentence with a counterpart this close says the same thing
+GRAM = 4  # characters in the n-grams of char4
 
 
 class MissingPairModel(NewsfoldError):
@@ -151,6 +156,20 @@ def strip_marks(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def char_grams(text: str, n: int = GRAM) -> Counter[str]:
+    """Character ``n``-grams inside words (each word padded with a space both sides, a
+    word shorter than that gives itself), diacritics stripped, case folded: what
+    scikit-learn's ``TfidfVectorizer(analyzer="char_wb")`` counts."""
+    out: Counter[str] = Counter()
+    for word in strip_marks(text).casefold().split():
+        padded = f" {word} "
+        if len(padded) <= n:
+            out[padded] += 1
+            continue
+        out.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
+
+
 def years(found: frozenset[str]) -> frozenset[str]:
     return frozenset(n for n in found if len(n) == 4 and n.isdigit() and 1900 <= int(n) <= 2100)
 
@@ -168,6 +187,7 @@ class PairText:
     numbers: frozenset[str]
     years: frozenset[str]
     latin: frozenset[str]
+    grams: Counter[str]  # char_grams of title and body
     length: int
 
 
@@ -236,6 +256,7 @@ class PairScorer:
                     numbers=found,
                     years=years(found),
                     latin=latin_names(f"{title}\n{body}"),
+                    grams=char_grams(f"{title}\n{body}"),
                     length=len(title) + len(body),
                 )
             )
@@ -249,18 +270,29 @@ class PairScorer:
         a_texts, b_texts = texts[: len(left)], texts[len(left) :]
         df = DocumentFrequencies()
         rare: Counter[str] = Counter()  # document frequencies of numbers and Latin names
+        gram_df: Counter[str] = Counter()  # and of character n-grams
         seen: set[str] = set()
         for t in texts:
             if t.key not in seen:
                 seen.add(t.key)
                 df.add(t.doc.keys())
                 rare.update({"#" + x for x in t.numbers} | {"@" + x for x in t.latin})
+                gram_df.update(t.grams.keys())
         n_docs = len(seen)
 
         def idf(key: str) -> float:
             return math.log((1 + n_docs) / (1 + rare.get(key, 0))) + 1.0
 
-        return [_pair(a, b, df, idf) for a, b in zip(a_texts, b_texts, strict=True)]
+        gram_vectors: dict[str, dict[str, float]] = {}
+        for t in texts:
+            if t.key not in gram_vectors:
+                gram_vectors[t.key] = _tfidf(t.grams, gram_df, n_docs)
+        out = []
+        for a, b in zip(a_texts, b_texts, strict=True):
+            features = _pair(a, b, df, idf)
+            features["char4"] = _dot(gram_vectors[a.key], gram_vectors[b.key])
+            out.append(features)
+        return out
 
     def score_features(self, features: Mapping[str, float]) -> float:
         """Same-event score of one pair: 1 very similar .. 0 very dissimilar (may overshoot)."""
@@ -305,6 +337,23 @@ def _pair(
     for lang in LANGUAGES:
         out[f"lang_{lang}"] = float((a.language == lang) + (b.language == lang))
     return out
+
+
+def _tfidf(counts: Mapping[str, int], df: Mapping[str, int], n_docs: int) -> dict[str, float]:
+    """Unit TF-IDF vector: sublinear tf (1 + ln count) times the smoothed idf
+    ln((1 + n) / (1 + df)) + 1, as scikit-learn's TfidfVectorizer(sublinear_tf=True)."""
+    weights = {
+        k: (1.0 + math.log(c)) * (math.log((1 + n_docs) / (1 + df.get(k, 0))) + 1.0)
+        for k, c in counts.items()
+    }
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {k: w / norm for k, w in weights.items()} if norm else {}
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(w * b.get(k, 0.0) for k, w in a.items())
 
 
 def _weighted(
