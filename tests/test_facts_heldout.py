@@ -36,11 +36,23 @@ NEEDED = (
 #   claims+modality  0.654 / 0.675 / 0.664
 #   quotes           0.962 / 0.962 / 0.962
 #   quotes+speaker   0.500 / 0.500 / 0.500
+# session 3, after speaker rules guided by 358 dev quotes (one run; claims unchanged):
+#   quotes+speaker   0.538 / 0.538 / 0.538
 FLOORS = {
     "claims": {"precision": 0.69, "recall": 0.70},
     "claims_modality": {"precision": 0.64, "recall": 0.66},
     "quotes": {"precision": 0.95, "recall": 0.95},
-    "quotes_speaker": {"precision": 0.49, "recall": 0.49},
+    "quotes_speaker": {"precision": 0.52, "recall": 0.52},
+}
+
+# The dev set (benchmarks/dev_facts.json) is where the rules are tuned: its floors guard
+# against regressions, not quality on unseen text. Measured 2026-11-21 (P / R / F1):
+#   claims 0.930 / 0.901 / 0.915 (71 gold), quotes+speaker 0.852 / 0.855 / 0.854 (358 gold)
+DEV_FLOORS = {
+    "claims": {"precision": 0.92, "recall": 0.89},
+    "claims_modality": {"precision": 0.89, "recall": 0.89},
+    "quotes": {"precision": 0.97, "recall": 0.97},
+    "quotes_speaker": {"precision": 0.84, "recall": 0.84},
 }
 
 
@@ -55,6 +67,18 @@ def test_heldout_facts_floors() -> None:
     for key, floors in FLOORS.items():
         for measure, floor in floors.items():
             assert r[key][measure] >= floor, (key, measure, r[key], r["errors"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not all(p.exists() for p in NEEDED), reason="../shared/bench (SemEval, ECB+) not available"
+)
+def test_dev_facts_floors() -> None:
+    r = heldout_facts.score(SHARED, heldout_facts.DEV_LABELS, which="dev")
+    assert r["claims"]["gold"] == 71 and r["quotes"]["gold"] == 358
+    for key, floors in DEV_FLOORS.items():
+        for measure, floor in floors.items():
+            assert r[key][measure] >= floor, (key, measure, r[key])
 
 
 def test_locator_matching() -> None:
