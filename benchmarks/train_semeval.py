@@ -41,14 +41,16 @@ from newsfold.pairs import PAIR_FEATURES, PairScorer, export_mlp, export_trees  
 
 # The chosen settings, by 5-fold CV r on the training pairs (mean over fold seeds 0-2;
 # their spread is about 0.003), see --search. The features (pairs.PAIR_FEATURES) too:
-# char4 (character 4-gram TF-IDF cosine) raised CV r over fold seeds 0-4 from 0.8004
-# to 0.8019, each seed up. No better, or worse, on the same folds: more sentence
-# alignment statistics (percentiles, greedy one-to-one matching, head against
-# sentences), other cuts of the text embedded (300/500/1,000 chars, 250-char chunks),
-# hubness-corrected cosines (CSLS, ranks, z-scores), a ridge-weighted cosine over
-# the embedding dimensions, boilerplate sentences dropped (near a list of cookie,
-# paywall, share... sentences), the other gold ratings as extra targets (one net for
-# all seven, or stacked), monotone trees, support vector regression in the mean (+0.001).
+# char4 and char4_head (character 4-gram TF-IDF cosines of the texts, of the headlines)
+# raised CV r over fold seeds 0-4 from 0.8004 (std 0.0023) to 0.8027 (0.0031), each
+# seed up. No better, or worse, on the same folds: more sentence alignment statistics
+# (percentiles, greedy one-to-one matching, headline against sentences), other cuts
+# of the text embedded (300/500/1,000 chars, 250-char chunks), hubness-corrected
+# cosines (CSLS, ranks, z-scores), a ridge-weighted cosine over the embedding
+# dimensions, boilerplate sentences dropped (those near a list of cookie, paywall,
+# share... sentences), the other gold ratings as extra targets (one net for all
+# seven, or stacked), monotone trees, 10 nets instead of 5, support vector
+# regression in the mean (+0.001, not worth its size).
 # * trees: depth 2 and 50 pairs a leaf beat depth 3-4 and 20 a leaf by 0.002-0.006;
 # * nets: 5 nets (seeds 0-4) of 32 ReLU units, alpha 1, beat one net and 16 units;
 # * the mean of both (CV r 0.801) beats trees alone (0.785), nets alone (0.787),

@@ -163,3 +163,5 @@ def test_char4_is_sklearn_char_wb_tfidf_cosine() -> None:
     want = [float(m[i].multiply(m[(i + 1) % 3]).sum()) for i in range(3)]
     assert np.allclose(got, want, atol=1e-9)
     assert got[0] > got[1]  # the German flood report shares more with the English one
+    same = scorer.pair_features([FLOOD_EN], [FLOOD_EN])[0]
+    assert same["char4"] == pytest.approx(1.0) and same["char4_head"] == pytest.approx(1.0)

@@ -17,6 +17,7 @@ language-neutral, symmetric pair features:
 * ``char4``: the TF-IDF cosine of the texts' character 4-grams (within words,
   diacritics stripped, case folded; document frequencies from the texts scored):
   inflected forms, compounds and names in any script meet without a word list;
+  ``char4_head`` the same for the headlines;
 * length ratio and the two languages.
 
 They go through the shipped pair model, ``newsfold/data/pair_model.json``: the mean
@@ -79,6 +80,7 @@ PAIR_FEATURES = (
     "latin_weighted",
     "latin_shared",
     "char4",
+    "char4_head",
     "len_ratio",
     "same_language",
     *(f"lang_{x}" for x in LANGUAGES),
@@ -188,6 +190,7 @@ class PairText:
     years: frozenset[str]
     latin: frozenset[str]
     grams: Counter[str]  # char_grams of title and body
+    head_grams: Counter[str]  # char_grams of the headline (title, else the first sentence)
     length: int
 
 
@@ -257,6 +260,7 @@ class PairScorer:
                     years=years(found),
                     latin=latin_names(f"{title}\n{body}"),
                     grams=char_grams(f"{title}\n{body}"),
+                    head_grams=char_grams(head),
                     length=len(title) + len(body),
                 )
             )
@@ -271,6 +275,7 @@ class PairScorer:
         df = DocumentFrequencies()
         rare: Counter[str] = Counter()  # document frequencies of numbers and Latin names
         gram_df: Counter[str] = Counter()  # and of character n-grams
+        head_df: Counter[str] = Counter()  # (of the headlines alone)
         seen: set[str] = set()
         for t in texts:
             if t.key not in seen:
@@ -278,19 +283,23 @@ class PairScorer:
                 df.add(t.doc.keys())
                 rare.update({"#" + x for x in t.numbers} | {"@" + x for x in t.latin})
                 gram_df.update(t.grams.keys())
+                head_df.update(t.head_grams.keys())
         n_docs = len(seen)
 
         def idf(key: str) -> float:
             return math.log((1 + n_docs) / (1 + rare.get(key, 0))) + 1.0
 
-        gram_vectors: dict[str, dict[str, float]] = {}
+        grams: dict[str, dict[str, float]] = {}
+        head_grams: dict[str, dict[str, float]] = {}
         for t in texts:
-            if t.key not in gram_vectors:
-                gram_vectors[t.key] = _tfidf(t.grams, gram_df, n_docs)
+            if t.key not in grams:
+                grams[t.key] = _tfidf(t.grams, gram_df, n_docs)
+                head_grams[t.key] = _tfidf(t.head_grams, head_df, n_docs)
         out = []
         for a, b in zip(a_texts, b_texts, strict=True):
             features = _pair(a, b, df, idf)
-            features["char4"] = _dot(gram_vectors[a.key], gram_vectors[b.key])
+            features["char4"] = _dot(grams[a.key], grams[b.key])
+            features["char4_head"] = _dot(head_grams[a.key], head_grams[b.key])
             out.append(features)
         return out
 
