@@ -316,3 +316,34 @@ def test_translated_report_joins_its_event_with_the_real_embedder() -> None:
     }
     assert got["en1"] == got["en2"] == got["fr1"] == got["de1"]
     assert got["en3"] != got["en1"]
+
+
+def test_an_event_mostly_in_other_languages_is_read_across_languages() -> None:
+    """A German report against an event of English reports with one German one: the
+    cross-language model scores it (few of the event's words can match), and only the
+    days it would add to the event count against it."""
+    from newsfold.events import CROSS_SHARE, TIME_PRIOR, pair_features, time_logit
+
+    vec = np.ones(4, dtype=np.float32) / 2
+    day = dt.date(2025, 3, 4)
+    event = EventState(id="e", vector_sum=np.zeros(4, dtype=np.float32))
+    for k in range(3):
+        event.add(doc_features(f"en{k}", "Floods in Oska", "Lena Okafor spoke.", vec, day, "en"))
+    event.add(doc_features("de0", "Hochwasser in Oska", "Lena Okafor sprach.", vec, day, "de"))
+    late = doc_features("de1", "Hochwasser", "Lena Okafor sprach.", vec, day, "de")
+    df = DocumentFrequencies()
+    from newsfold.events import doc_weights
+
+    feats = pair_features(late, event, df, doc_weights(late, df))
+    assert feats["language_share"] == 0.25 < CROSS_SHARE and feats["cross_language"] == 0.0
+    cross = PairModel({"embedding": 1.0}, bias=7.0)
+    cfg = ClusterConfig(model=PairModel({"embedding": 1.0}, bias=-7.0), cross_model=cross)
+    assert StreamingClusterer(cfg).logit(feats) > 0  # the cross model decided
+    # an event already spanning 10 days: inside it, a cross-language article pays nothing
+    # for the span; a same-language one pays for all of it (up to the cap)
+    wide = {"days": 0.0, "span": 10.0, "undated": 0.0}
+    assert time_logit(wide, TIME_PRIOR, cross=True) == 0.0
+    assert time_logit(wide, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    # ...and what it adds over the event's span counts as before
+    stretch = {"days": 3.0, "span": 13.0, "undated": 0.0}
+    assert time_logit(stretch, TIME_PRIOR, cross=True) < time_logit(wide, TIME_PRIOR, cross=True)

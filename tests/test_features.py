@@ -106,3 +106,25 @@ def test_dates_do_not_change_lexical_features() -> None:
     a = doc_features("a", "", "Storm hits Saltmere.", vec, dt.date(2025, 1, 1), "en")
     b = doc_features("b", "", "Storm hits Saltmere.", vec, None, "en")
     assert a.terms == b.terms and a.names == b.names
+
+
+def test_german_nouns_after_a_determiner_or_number_are_not_names() -> None:
+    text = (
+        "Die Regierung kündigte einen Bericht an. Das Hochwasser traf die Region North "
+        "Teliskwick, 40 Kilometer von der Hauptstadt; mindestens 12 Tote. Bürgermeister "
+        "Anton Kiarner sagte in Berlin, Ursula von der Leyen komme."
+    )
+    got = names(text, "de")
+    for noun in ("regierung", "die regierung", "bericht", "hochwasser", "kilometer", "tote"):
+        assert noun not in got
+    assert not any("hauptstadt" in n for n in got)
+    assert {"north teliskwick", "kiarner", "berlin", "ursula von der leyen"} <= got
+    # language-blind (and English) reading is unchanged
+    assert "die regierung" in names(text)
+
+
+def test_romance_determiners_do_not_start_names() -> None:
+    got = names("El Gobierno anunció ayuda. Según el ministro Pablo Ruiz, La Moncloa calla.", "es")
+    assert "el gobierno" not in got and "gobierno" not in got  # a sentence start, once stripped
+    assert "pablo ruiz" in got and "moncloa" in got
+    assert "le gouvernement" not in names("Le Gouvernement a parlé à Paris.", "fr")

@@ -446,6 +446,8 @@ def pair_features(
         "undated": 1.0 if gap is None else 0.0,
         "size": math.log(event.size) if event.size else 0.0,
         "cross_language": 0.0 if event.languages.get(doc.language) else 1.0,
+        # share of the event's articles in the article's language: words can match only those
+        "language_share": event.languages.get(doc.language, 0) / event.size if event.size else 1.0,
         "weekday_conflict": _weekday_conflict(doc, event),
     }
 
@@ -485,19 +487,28 @@ def _span(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> 
     return float((max(last, date) - min(first, date)).days)
 
 
-def time_logit(features: Mapping[str, float], prior: Mapping[str, float]) -> float:
+def time_logit(
+    features: Mapping[str, float], prior: Mapping[str, float], cross: bool = False
+) -> float:
     """The fixed time term of the logit (0 when a side is undated).
 
     News coverage of one happening lasts a day or two; a report further from
     the event's dates, or one that would stretch the event over more than
     ``grace`` days, is more likely a new event of the same storyline. An undated
     article is checked against a dated event by the weekdays it names.
+
+    ``cross``: the article is read across languages (:data:`CROSS_SHARE`); then only
+    the days it would add to the event count over ``grace``, not the days the event
+    already spans. Words may outweigh a wide event's span; the cross-language
+    evidence (embedding, the event's leading names, numbers) is too weak for that, and
+    a translation of a report that the event already holds was kept out of it.
     """
     z_weekday = prior.get("weekday_conflict", 0.0) * features.get("weekday_conflict", 0.0)
     if features.get("undated", 1.0):
         return z_weekday
     days, span = features.get("days", 0.0), features.get("span", 0.0)
-    z = prior["days"] * math.log1p(days) + prior["days_over"] * max(0.0, span - prior["grace"])
+    floor = max(prior["grace"], span - days) if cross else prior["grace"]
+    z = prior["days"] * math.log1p(days) + prior["days_over"] * max(0.0, span - floor)
     return max(z, -prior.get("cap", math.inf))  # overwhelming word evidence can still win
 
 
@@ -654,9 +665,13 @@ class StreamingClusterer:
 
     def logit(self, features: Mapping[str, float]) -> float:
         model = self.config.model
-        if features.get("cross_language") and self.config.cross_model is not None:
+        share = features.get("language_share", 1.0)
+        if share < CROSS_SHARE and self.config.cross_model is not None:
+            # words, titles and names in the article's language can match only the event's
+            # articles in that language: an event mostly in others is read across languages
             model = self.config.cross_model
-        return model.logit(features) + time_logit(features, self.config.time_prior)
+        cross = model is not self.config.model
+        return model.logit(features) + time_logit(features, self.config.time_prior, cross)
 
     def scored(
         self, doc: DocFeatures, limit: int | None = None, window: float | None = None
@@ -760,6 +775,10 @@ class StreamingClusterer:
         return out
 
 
+# An article is scored by the cross-language model against an event less than this share
+# of whose articles are in its language (a German report against 20 English ones and a
+# German one has few words to match, like one against English ones only)
+CROSS_SHARE = 0.5
 MERGE_CANDIDATES = 5  # neighbours (by embedding) a grown event is compared with
 PROBE_TERMS = 300  # an event compared as one article keeps its most frequent words
 

@@ -78,21 +78,66 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def names(text: str) -> frozenset[str]:
-    """Capitalised word runs not at a sentence start, casefolded; a cheap, language-blind NER."""
-    return frozenset(name_counts(text))
+# Articles and determiners by language: a capitalised run starting with one ("El Gobierno",
+# "Die Regierung" at a sentence start) is named by the words after it.
+DETERMINERS: dict[str, frozenset[str]] = {
+    lang: frozenset(text.split())
+    for lang, text in {
+        "de": "der die das den dem des ein eine einen einem einer eines kein keine keinen "
+        "keinem keiner dieser diese dieses diesem diesen jeder jede jedes jedem jeden im am "
+        "zum zur vom beim ins ans aufs seine seiner seinen seinem ihre ihrer ihren ihrem "
+        "unsere mehrere viele einige alle beide",
+        "fr": "le la les l' l’ un une des du au aux ce cet cette ces son sa ses leur leurs",
+        "es": "el la los las un una unos unas este esta estos estas su sus",
+        "it": "il lo la i gli le l' l’ un uno una dello della degli delle questo questa",
+    }.items()
+}
+# Languages that capitalise every noun: there a capitalised word after a determiner or a
+# number ("die Hauptstadt", "40 Kilometer", "12 Tote") is a common noun, not a name.
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\n]{0,3}$")
+DIGITS = re.compile(r"\d[\d.,]*")
 
 
-def name_counts(text: str) -> Counter[str]:
+def names(text: str, language: str = "") -> frozenset[str]:
+    """Capitalised word runs not at a sentence start, casefolded; a cheap NER that knows
+    each language's determiners (and, in German, that a noun follows one)."""
+    return frozenset(name_counts(text, language))
+
+
+def _name_words(name: str, before: str, language: str) -> list[str]:
+    """The words of a capitalised run that name something: determiners in front dropped
+    and, in a noun-capitalising language, the noun a determiner or number introduces."""
+    determiners = DETERMINERS.get(language, frozenset())  # English names read as before
+    tokens = name.split(" ")
+    found = PREVIOUS_WORD.search(before)
+    prev = found.group(1).casefold() if found else ""
+    nouns = language in NOUN_CAPITALISING
+    while tokens:
+        first = tokens[0].casefold()
+        particle = tokens[0].islower() and re.fullmatch(NAME_PARTICLE, first)
+        if first in determiners or (particle and len(tokens) > 1):
+            prev = tokens.pop(0).casefold()  # "Die Regierung", "von der Hauptstadt"
+        elif nouns and (prev in determiners or DIGITS.fullmatch(prev)):
+            prev = tokens.pop(0).casefold()  # "die Region North Teliskwick": a noun first
+        else:
+            break
+    return tokens
+
+
+def name_counts(text: str, language: str = "") -> Counter[str]:
     """:func:`names` with how often each occurs."""
     out: Counter[str] = Counter()
     for match in NAME.finditer(text):
         name = match.group(0)
-        # sentence-initial: keep only multi-word names ("Jens Stoltenberg said")
-        before = text[max(0, match.start() - 3) : match.start()]
-        if " " not in name and SENTENCE_START.search(before):
+        before = text[max(0, match.start() - 40) : match.start()]
+        tokens = _name_words(name, before, language)
+        if not tokens:
             continue
-        key = POSSESSIVE.sub("", name).casefold()
+        # sentence-initial: keep only multi-word names ("Jens Stoltenberg said")
+        if len(tokens) == 1 and SENTENCE_START.search(before[-3:]):
+            continue
+        key = POSSESSIVE.sub("", " ".join(tokens)).casefold()
         if key in STOPWORDS or len(key) < 3:
             continue
         out[key] += 1
@@ -107,10 +152,10 @@ def name_counts(text: str) -> Counter[str]:
 LEAD_CHARS = 400  # names this early (title, first sentences) say who the article is about
 
 
-def salient_names(title: str, text: str) -> frozenset[str]:
+def salient_names(title: str, text: str, language: str = "") -> frozenset[str]:
     """Names in the title or the lead, or said at least twice."""
-    counts = name_counts(f"{title}\n{text}" if title else text)
-    early = names(f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS])
+    counts = name_counts(f"{title}\n{text}" if title else text, language)
+    early = names(f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS], language)
     return frozenset(n for n, c in counts.items() if c >= 2 or n in early)
 
 
@@ -158,14 +203,14 @@ def doc_features(
         id=doc_id,
         vector=vector,
         terms=body_terms,
-        names=names(full),
+        names=names(full, language),
         numbers=numbers(full),
         date=date,
         language=language,
         title=title,
         source=source,
         title_terms=frozenset(title_terms),
-        salient=salient_names(title, text),
+        salient=salient_names(title, text, language),
         # "said on Friday": a partial date, read only when the article has no date
         weekdays=frozenset(WEEKDAY_NUMBERS[d] for d in weekday_mentions(full))
         if date is None
