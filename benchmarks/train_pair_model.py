@@ -10,8 +10,9 @@
    Its join threshold is 0.5 (the calibrated decision point); the event-merge
    threshold is chosen on the ``dev`` split by BCubed F1 of the real streaming
    clusterer (the whole grid is printed, lower join thresholds included).
-2. **cross** model (article vs. event in other languages): a logistic regression
-   over what crosses languages (embedding, the event's recurring names, numbers),
+2. **cross** model (article vs. event mostly in other languages): a logistic regression
+   over what crosses languages (embedding, the event's leading names, numbers, the
+   article's names),
    fitted to the SemEval-2022 Task 8 ``training_set.csv`` pairs in two languages.
 3. The **pair** model (article vs. article, SemEval's Overall rating) is trained by
    ``benchmarks/train_semeval.py`` into ``newsfold/data/pair_model.json``.
@@ -78,9 +79,11 @@ EVENT_FEATURES = (
 # same-kind events apart by who and where.
 JOIN_THRESHOLD = 0.5
 
-# The cross-language model (an article in a language none of the event's articles is
-# in: words and titles cannot match) sees only what crosses languages.
-CROSS_FEATURES = ("embedding", "covered", "numbers")
+# The cross-language model (an article against an event mostly in other languages: words
+# and titles cannot match) sees only what crosses languages: the embedding, the event's
+# leading names found in the article, numbers, and the article's names found in the event
+# (German nouns and Romance determiners are kept out of names by newsfold.features).
+CROSS_FEATURES = ("embedding", "covered", "numbers", "names")
 
 
 def value(features: dict[str, float], key: str) -> float:

@@ -8,9 +8,10 @@ event) on several kinds of evidence (embedding to the centroid and to the
 nearest kept member, TF-IDF of words, IDF-weighted names and numbers, the
 title, the years talked about, size); a fixed time prior adds the distance in
 days; the article joins the best candidate above the threshold, else opens a
-new event. An article in a language none of the event's articles is in is
-scored by a second model over what crosses languages (embedding, the event's
-recurring names, numbers).
+new event. An article against an event less than half of whose articles are in
+its language (:data:`CROSS_SHARE`) is scored by a second model over what crosses
+languages (embedding, the event's leading names, numbers, the article's names), and
+only the days it would add to the event count against it in the time prior.
 
 When an event grows past a checkpoint size (2, 3, 4, 6, 8, 12, ...) it is
 compared with its nearest events (any date: the time prior weighs the gap), each
