@@ -125,6 +125,14 @@ def test_german_nouns_after_a_determiner_or_number_are_not_names() -> None:
 
 def test_romance_determiners_do_not_start_names() -> None:
     got = names("El Gobierno anunció ayuda. Según el ministro Pablo Ruiz, La Moncloa calla.", "es")
-    assert "el gobierno" not in got and "gobierno" not in got  # a sentence start, once stripped
-    assert "pablo ruiz" in got and "moncloa" in got
+    assert "el gobierno" not in got and "gobierno" in got  # as "el Gobierno" mid-sentence
+    assert "pablo ruiz" in got and "moncloa" in got and "la moncloa" not in got
     assert "le gouvernement" not in names("Le Gouvernement a parlé à Paris.", "fr")
+    got = names("Nach Angaben der SPD sprach Lars Klingbeil. In Kiew war es still.", "fr")
+    assert "kiew" in got and "in kiew" not in got  # a preposition is no part of a name
+
+
+def test_german_acronyms_after_a_determiner_stay_names() -> None:
+    got = names("Der Vorsitzende der SPD, Lars Klingbeil, sprach in der Ukraine.", "de")
+    assert "spd" in got and "lars klingbeil" in got
+    assert "vorsitzende" not in got and "ukraine" not in got  # (a cost: "die Ukraine")

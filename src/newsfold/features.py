@@ -116,10 +116,12 @@ def _name_words(name: str, before: str, language: str) -> list[str]:
     while tokens:
         first = tokens[0].casefold()
         particle = tokens[0].islower() and re.fullmatch(NAME_PARTICLE, first)
-        if first in determiners or (particle and len(tokens) > 1):
-            prev = tokens.pop(0).casefold()  # "Die Regierung", "von der Hauptstadt"
-        elif nouns and (prev in determiners or DIGITS.fullmatch(prev)):
-            prev = tokens.pop(0).casefold()  # "die Region North Teliskwick": a noun first
+        function = first in determiners or (bool(determiners) and first in STOPWORDS)
+        if function or (particle and len(tokens) > 1):
+            prev = tokens.pop(0).casefold()  # "Die Regierung", "In Kiew", "von der Hauptstadt"
+        elif nouns and not tokens[0].isupper() and (prev in determiners or DIGITS.fullmatch(prev)):
+            # "die Region North Teliskwick": a noun first ("der SPD": an acronym stays)
+            prev = tokens.pop(0).casefold()
         else:
             break
     return tokens
@@ -134,8 +136,13 @@ def name_counts(text: str, language: str = "") -> Counter[str]:
         tokens = _name_words(name, before, language)
         if not tokens:
             continue
-        # sentence-initial: keep only multi-word names ("Jens Stoltenberg said")
-        if len(tokens) == 1 and SENTENCE_START.search(before[-3:]):
+        # sentence-initial: keep only multi-word names ("Jens Stoltenberg said"); after a
+        # determiner or preposition ("El Gobierno", "In Kiew") the word is capitalised for
+        # itself, except in German, where every noun is (but acronyms are names)
+        stripped = len(tokens) < name.count(" ") + 1
+        german = language in NOUN_CAPITALISING and not tokens[0].isupper()  # "der SPD"
+        start = (not stripped or german) and len(tokens) == 1
+        if start and SENTENCE_START.search(before[-3:]):
             continue
         key = POSSESSIVE.sub("", " ".join(tokens)).casefold()
         if key in STOPWORDS or len(key) < 3:
