@@ -136,3 +136,15 @@ def test_german_acronyms_after_a_determiner_stay_names() -> None:
     got = names("Der Vorsitzende der SPD, Lars Klingbeil, sprach in der Ukraine.", "de")
     assert "spd" in got and "lars klingbeil" in got
     assert "vorsitzende" not in got and "ukraine" not in got  # (a cost: "die Ukraine")
+
+
+def test_german_name_after_a_sentence_ending_in_a_number_or_quantity_word() -> None:
+    # the word before a name is looked for within its sentence only
+    found = names("Die Zahl der Toten stieg auf 12. Olaf Scholz sagte am Montag etwas.", "de")
+    assert "olaf scholz" in found
+    assert "olaf scholz" in names("Das sagten viele. Olaf Scholz kam nach Berlin.", "de")
+    assert names("Es gab 12 Tote in der Region.", "de") == frozenset()  # a noun after a number
+
+
+def test_german_mixed_case_acronym_after_a_determiner_stays_a_name() -> None:
+    assert {"afd", "spd"} <= names("Er sprach mit der AfD und der SPD über die Lage.", "de")

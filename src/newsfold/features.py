@@ -95,7 +95,8 @@ DETERMINERS: dict[str, frozenset[str]] = {
 # Languages that capitalise every noun: there a capitalised word after a determiner or a
 # number ("die Hauptstadt", "40 Kilometer", "12 Tote") is a common noun, not a name.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
-PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\n]{0,3}$")
+# the word just before a capitalised run, within its sentence ("auf 12. Olaf Scholz": none)
+PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\n.!?]{0,3}$")
 DIGITS = re.compile(r"\d[\d.,]*")
 
 
@@ -119,12 +120,17 @@ def _name_words(name: str, before: str, language: str) -> list[str]:
         function = first in determiners or (bool(determiners) and first in STOPWORDS)
         if function or (particle and len(tokens) > 1):
             prev = tokens.pop(0).casefold()  # "Die Regierung", "In Kiew", "von der Hauptstadt"
-        elif nouns and not tokens[0].isupper() and (prev in determiners or DIGITS.fullmatch(prev)):
+        elif nouns and not _acronym(tokens[0]) and (prev in determiners or DIGITS.fullmatch(prev)):
             # "die Region North Teliskwick": a noun first ("der SPD": an acronym stays)
             prev = tokens.pop(0).casefold()
         else:
             break
     return tokens
+
+
+def _acronym(token: str) -> bool:
+    """ "SPD", "AfD", "CDU/CSU": two capitals or more."""
+    return sum(1 for c in token if c.isupper()) >= 2
 
 
 def name_counts(text: str, language: str = "") -> Counter[str]:
