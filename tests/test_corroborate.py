@@ -291,3 +291,15 @@ def test_conflicting_tolls_stay_one_claim() -> None:
     f = {"a": facts(q(61, "people killed")), "b": facts(q(55, "deaths"))}
     (g,) = corroborate("e", arts, f).claims
     assert g.conflict == "values differ: 55 vs 61"
+
+
+def test_long_texts_bypass_the_per_text_caches() -> None:
+    from newsfold import corroborate as c
+
+    long_text = "Officials said the river rose again. " * (c.CACHE_MAX_CHARS // 30)
+    before = c._cached_text_features.cache_info().currsize
+    sets, _ = c._text_features(long_text)
+    assert sets and c._cached_text_features.cache_info().currsize == before
+    short = "The river rose again on Tuesday, officials said."
+    assert c._text_features(short) == c._read_text_features(short)  # cached equals fresh
+    assert c._wires(long_text) == frozenset(c.wire_sources(long_text))

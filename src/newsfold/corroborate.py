@@ -273,14 +273,31 @@ MAX_ALIGN_SENTENCES = 200
 FEATURE_CACHE = 1024
 
 
-@functools.lru_cache(maxsize=FEATURE_CACHE)
+CACHE_MAX_CHARS = 50_000  # longer texts are read afresh: 1,024 of them would hold too much
+
+
 def _text_features(text: str) -> tuple[tuple[frozenset[str], ...], bool]:
     """(content-word set of each sentence, machine-translation notice)."""
+    if len(text) > CACHE_MAX_CHARS:
+        return _read_text_features(text)
+    return _cached_text_features(text)
+
+
+def _read_text_features(text: str) -> tuple[tuple[frozenset[str], ...], bool]:
     return tuple(_content_sets(text)), bool(_MT.search(text))
 
 
-@functools.lru_cache(maxsize=FEATURE_CACHE)
+_cached_text_features = functools.lru_cache(maxsize=FEATURE_CACHE)(_read_text_features)
+
+
 def _wires(text: str) -> frozenset[str]:
+    if len(text) > CACHE_MAX_CHARS:
+        return frozenset(wire_sources(text))
+    return _cached_wires(text)
+
+
+@functools.lru_cache(maxsize=FEATURE_CACHE)
+def _cached_wires(text: str) -> frozenset[str]:
     return frozenset(wire_sources(text))
 
 
