@@ -132,18 +132,32 @@ MIN_WORDS = 5  # shorter quotations are only grouped when worded alike
 
 def _merge_rewordings(rows: list[Row]) -> list[Row]:
     """Greedy: each quotation joins the first earlier row of the same speaker it mostly
-    shares its words with. Compared within one speaker only (rows of one event)."""
+    shares its words with (longest wordings first). Candidates come from an index of the
+    kept rows' words, so a big event costs about linear time, not quadratic."""
     out: list[Row] = []
-    by_speaker: dict[str, list[tuple[Row, set[str]]]] = defaultdict(list)
+    kept: dict[str, list[tuple[Row, set[str]]]] = defaultdict(list)
+    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row in sorted(rows, key=lambda r: -len(r["text"])):  # longest wording leads
         words = set(_wording(row["text"]).split())
-        bucket = by_speaker[(row["speaker"] or "").casefold()]
-        for kept, kept_words in bucket:
-            small = min(len(words), len(kept_words))
-            if small >= MIN_WORDS and len(words & kept_words) >= SAME_WORDING * small:
-                kept["articles"].extend(a for a in row["articles"] if a not in kept["articles"])
+        speaker = (row["speaker"] or "").casefold()
+        bucket, index = kept[speaker], postings[speaker]
+        candidates: set[int] = set()
+        for w in words:
+            found = index.get(w)
+            if found is not None and len(found) <= COMMON_WORD:
+                candidates.update(found)
+        for j in sorted(candidates):  # the earliest kept row first, as a full scan would
+            other, other_words = bucket[j]
+            small = min(len(words), len(other_words))
+            if small >= MIN_WORDS and len(words & other_words) >= SAME_WORDING * small:
+                other["articles"].extend(a for a in row["articles"] if a not in other["articles"])
                 break
         else:
+            for w in words:
+                index[w].append(len(bucket))
             bucket.append((row, words))
             out.append(row)
     return out
+
+
+COMMON_WORD = 200  # a word in more kept quotations of one speaker finds no candidates
