@@ -523,7 +523,8 @@ class ClusterConfig:
     # dated by the birth date it quotes), and a hard window left such splinters apart for good
     merge_window_days: float = math.inf
     model: PairModel = field(default_factory=lambda: load_model("event"))
-    # for an article in a language none of the event's articles is in (words cannot match)
+    # for an article in a language under CROSS_SHARE of the event's articles are in
+    # (its words can hardly match)
     cross_model: PairModel | None = field(default_factory=lambda: load_optional("cross"))
     time_prior: dict[str, float] = field(default_factory=shipped_time_prior)
     # An event that grew is compared with its neighbours; above this it absorbs one (> 1: never)

@@ -134,9 +134,9 @@ class FactExtractor:
     of "selected"): no entities, and owners, places and speakers come from
     demonyms and capitalised names only -- a fast, rougher mode.
 
-    Measured on 300 ECB+ articles of 3 KB (``measure_speed``; CPU time of one
-    process, facts and corroboration, on a loaded 2-vCPU machine): about 46 ms per
-    article selected (NER about 23 ms of it, parse 12), 23 ms without NER.
+    Measured on 394 ECB+ articles of 2.9 KB (``benchmarks/facts_speed.py``; CPU time,
+    facts and corroboration, spaCy 3.8.7, quiet 2-vCPU machine): about 25 ms per
+    article selected (NER about 9 ms of it, parse 8).
     Batches are cheaper than single articles: call :meth:`extract_many`."""
 
     def __init__(
