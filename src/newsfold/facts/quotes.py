@@ -155,6 +155,18 @@ class _Ents:
         self.names = {clean_name(e.text): e.canonical for e in self.ents if e.canonical}
         self.text = text
         self.quotes = list(quotes)
+        # first or last word of a person named in two or more words -> (start, name), in
+        # text order; and the fallback search per speaker: full_name is asked per quote
+        self._full: dict[str, list[tuple[int, str]]] = {}
+        for e in self.ents:
+            if e.label != "PERSON":
+                continue
+            name = e.canonical or clean_name(e.text)
+            parts = name.split()
+            if len(parts) >= 2:
+                for part in {parts[0], parts[-1]}:
+                    self._full.setdefault(part, []).append((e.start, name))
+        self._written: dict[str, str | None] = {}
 
     def _quoted(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
@@ -255,22 +267,17 @@ class _Ents:
         last word, the one named last before ``pos`` (else the first one after)."""
         if " " in speaker or not speaker[:1].isupper():
             return speaker
-        best: str | None = None
-        for e in self.ents:
-            if e.label != "PERSON":
-                continue
-            name = e.canonical or clean_name(e.text)
-            parts = name.split()
-            if len(parts) >= 2 and speaker in (parts[0], parts[-1]):
-                if best is None or e.start < pos:
-                    best = name
-                if e.start >= pos:
-                    break
-        if best is None:
+        named = self._full.get(speaker)
+        if named:
+            i = bisect.bisect_left(named, pos, key=lambda x: x[0])  # the last one before pos
+            return named[i - 1][1] if i else named[0][1]
+        if speaker not in self._written:
+            self._written[speaker] = None
             for m in re.finditer(rf"\b([A-Z][a-z’'-]+)\s+{re.escape(speaker)}\b", self.text):
                 if m.group(1).lower() not in _NOT_FIRST_NAME and _name_like(m.group()):
-                    return m.group()
-        return best or speaker
+                    self._written[speaker] = m.group()
+                    break
+        return self._written[speaker] or speaker
 
     def last_person_before(self, pos: int) -> Entity | None:
         i = bisect.bisect_right(self.ends, pos)
