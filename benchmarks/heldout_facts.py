@@ -113,7 +113,7 @@ def load_articles(shared: Path) -> dict[str, tuple[str, str]]:
 
 
 N_DEV_SEMEVAL, N_DEV_ECB = 20, 10
-N_DEV_QUOTES_SEMEVAL, N_DEV_QUOTES_ECB = 102, 35
+N_DEV_QUOTES_SEMEVAL, N_DEV_QUOTES_ECB = 99, 35
 _QUOTE_MARKS = re.compile(r'["“”]')
 
 
@@ -121,14 +121,16 @@ def load_dev_articles(shared: Path) -> dict[str, tuple[str, str]]:
     """The dev articles (see ``dev_facts.json``'s header): the first 20 qualifying English
     texts of the SemEval *training* set and the first 10 qualifying ECB+ "dev" docs, leaving
     out every held-out id and every text that is also a held-out text; then the quote
-    extension: the next 102 SemEval and 35 ECB+ qualifying texts with four or more double
+    extension: the next 99 SemEval and 35 ECB+ qualifying texts with four or more double
     quote marks that are not near copies of a held-out text."""
     held = load_articles(shared)
     held_texts = {f"{t}\n{b}" if t else b for t, b in held.values()}
+    # a training text that is also a SemEval test text is test data: never tuned on
+    test_texts = {t for _, t in _semeval_texts(shared, "testing_set.csv")}
     sem = [
         (i, t)
         for i, t in _semeval_texts(shared, "training_set.csv")
-        if _eligible(t) and i not in held
+        if _eligible(t) and i not in held and t not in test_texts
     ]
     ecb = [(i, t) for i, t in _ecb_texts(shared, "dev") if _eligible(t) and i not in held]
     out: dict[str, tuple[str, str]] = {}
