@@ -300,7 +300,7 @@ def machine() -> dict[str, Any]:
         import spacy
 
         spacy_version = spacy.__version__
-    except ImportError:  # pragma: no cover
+    except ImportError:  # pragma: no cover  (spaCy is a dependency; only a broken install)
         spacy_version = "-"
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

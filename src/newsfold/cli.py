@@ -460,5 +460,5 @@ def main() -> None:
     cli(prog_name="newsfold")
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover  (run as a script, not under tests)
     main()
