@@ -212,7 +212,7 @@ def show(event_id: str, db: str, as_json: bool) -> None:
     """Show one event: its articles and independent origins, then what they say
     together: claim groups (with conflicts), people, organisations and places (name
     variants merged across the articles) and quotations by speaker."""
-    from newsfold.facts.event_summary import event_entities, event_quotes, name_map
+    from newsfold.facts.event_summary import summarize
     from newsfold.report import event_detail
 
     store = _open(db)
@@ -221,10 +221,7 @@ def show(event_id: str, db: str, as_json: bool) -> None:
         data["article_list"] = store.event_articles(event_id)
         data["corroboration"] = store.event_corroboration(event_id)
         facts = {a["id"]: store.article_facts(a["id"]) for a in data["article_list"]}
-        names = name_map(facts)
-        order = {a["id"]: n for n, a in enumerate(data["article_list"])}
-        data["entities"] = event_entities(facts, names)
-        data["quotes"] = event_quotes(facts, names, order)
+        data.update(summarize(facts))  # entities and quotes
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     for line in event_detail(store, event_id):

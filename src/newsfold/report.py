@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from newsfold.facts.event_summary import event_entities, event_quotes, name_map
+from newsfold.facts.event_summary import summarize
 from newsfold.models import RunStats
 from newsfold.store import Store
 
@@ -133,25 +133,23 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     )
     facts = {r["id"]: store.article_facts(r["id"]) for r in rows}
     if any(facts.values()):
-        order = {r["id"]: n for n, r in enumerate(rows)}
-        yield from event_facts(corr.get("claims") or [], facts, order)
+        yield from event_facts(corr.get("claims") or [], facts)
 
 
 ENTITY_ROWS = 15  # rows of the entity table of ``newsfold show``
 QUOTE_ROWS = 10  # rows of its quotation table
 
 
-def event_facts(
-    claims: list[dict[str, Any]], facts: dict[str, Any], order: dict[str, int]
-) -> Iterator[str]:
+def event_facts(claims: list[dict[str, Any]], facts: dict[str, Any]) -> Iterator[str]:
     """What an event's articles say together: claim groups, entities with their name
-    variants merged across the articles, and quotations grouped by speaker."""
-    names = name_map(facts)
+    variants merged across the articles, and quotations grouped by speaker (``facts``
+    in the event's article order)."""
+    together = summarize(facts)
     if claims:
         yield ""
         yield "Claims"
         yield claims_table(claims, with_event=False)
-    ents = event_entities(facts, names)
+    ents = together["entities"]
     if ents:
         yield ""
         yield f"Who and where ({len(ents)} names, the most widely named first)"
@@ -168,7 +166,7 @@ def event_facts(
                 for e in ents[:ENTITY_ROWS]
             ],
         )
-    quotes = event_quotes(facts, names, order)
+    quotes = together["quotes"]
     if quotes:
         yield ""
         yield f"Quotations ({len(quotes)}, the most widely repeated first)"

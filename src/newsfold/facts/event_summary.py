@@ -82,6 +82,15 @@ def event_entities(facts: Facts, names: Mapping[str, str] | None = None) -> list
     return rows
 
 
+def summarize(facts: Facts) -> dict[str, list[Row]]:
+    """``entities`` (:func:`event_entities`) and ``quotes`` (:func:`event_quotes`) of an
+    event, its name variants merged once for both; ``facts`` lists the articles in the
+    event's order (earliest first: its first key is taken as the first reporter)."""
+    names = name_map(facts)
+    order = {art: n for n, art in enumerate(facts)}
+    return {"entities": event_entities(facts, names), "quotes": event_quotes(facts, names, order)}
+
+
 _WORD = re.compile(r"\w+")
 
 

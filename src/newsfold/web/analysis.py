@@ -15,9 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsfold.facts.event_summary import event_entities, event_quotes
-from newsfold.facts.event_summary import name_map as name_map  # re-exported for the pages
-
 # claim rows are built by the store (its claims table); re-exported for the pages
 from newsfold.store.claims import claim_rows as claim_rows
 from newsfold.store.claims import fmt_number as fmt_number
@@ -391,23 +388,3 @@ def segments(text: str, marks: Iterable[Mark]) -> list[Row]:
             }
         )
     return out
-
-
-def fact_entities(
-    facts_by_article: Mapping[str, Mapping[str, Any] | None],
-    names: Mapping[str, str] | None = None,
-) -> list[Row]:
-    """Entities over an event's articles, name variants merged across them (``names``:
-    the event's :func:`name_map`, when already built): name, label, how many articles
-    name it, mentions, other spellings."""
-    return event_entities(facts_by_article, names)
-
-
-def fact_quotes(
-    facts_by_article: Mapping[str, Mapping[str, Any] | None],
-    order: Mapping[str, int],
-    names: Mapping[str, str] | None = None,
-) -> list[Row]:
-    """Quotations over an event's articles, grouped by speaker and wording, the most
-    repeated first; ``order`` ranks the articles (first reporter first)."""
-    return event_quotes(facts_by_article, names, order)

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from newsfold.errors import NotFoundError
+from newsfold.facts.event_summary import summarize
 from newsfold.web import analysis, svg
 from newsfold.web.app import HERE, HTTPError, Request, Response, Route, quote_id
 
@@ -222,7 +223,7 @@ def event_page(request: Request) -> Response:
     event_id = request.params["id"]
     event, articles, corr, groups, heads = load_event(store, event_id)
     facts = {a["id"]: store.article_facts(a["id"]) for a in articles}
-    names = analysis.name_map(facts)  # name variants merged once for entities and quotes
+    together = summarize(facts)  # entities and quotations over the event's articles
     summary = analysis.summarize(heads)
     number = {a["id"]: i for i, a in enumerate((g.head for g in groups), start=1)}
     for sentence in summary:
@@ -243,8 +244,8 @@ def event_page(request: Request) -> Response:
         origins=len(groups),
         summary=summary,
         claims=analysis.claim_rows(corr),
-        entities=analysis.fact_entities(facts, names),
-        quotes=analysis.fact_quotes(facts, {a["id"]: n for n, a in enumerate(articles)}, names),
+        entities=together["entities"],
+        quotes=together["quotes"],
         timeline=svg.outlet_timeline(articles),
         storyline=storyline,
         has_corroboration=corr is not None,
