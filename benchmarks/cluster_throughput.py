@@ -41,13 +41,7 @@ BATCH = 256  # the pipeline's default batch size: storylines are linked once per
 
 
 def synthetic(n: int, seed: int) -> tuple[list[DocFeatures], dict[str, str]]:
-    gen = Generator(seed, days=max(60, n // 60))
-    docs: list[Any] = []
-    for line, event in gen.stories():
-        if len(docs) >= n:
-            break
-        docs += gen.reports(line, event)[: n - len(docs)]
-    docs.sort(key=lambda d: (d.date, d.id))
+    docs = Generator(seed, days=max(60, n // 60)).first(n)
     embedder = HashingEmbedder(dim=512)
     vectors = embedder.embed([lead(d.title, "\n\n".join(d.paragraphs)) for d in docs])
     feats = [

@@ -45,14 +45,7 @@ BATCH = 256  # storylines are linked per batch, as the pipeline does
 
 def stream(seed: int, n: int) -> list[Any]:
     """The first ``n`` generator articles of ``seed`` in date order (as the gates take them)."""
-    gen = Generator(seed, days=60)
-    docs: list[Any] = []
-    for line, event in gen.stories():
-        if len(docs) >= n:
-            break
-        docs += gen.reports(line, event)[: n - len(docs)]
-    docs.sort(key=lambda d: (d.date, d.id))
-    return docs
+    return Generator(seed, days=60).first(n)
 
 
 def embedded(seed: int, n: int, cache: Path | None) -> tuple[list[Any], list[DocFeatures]]:

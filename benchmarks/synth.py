@@ -885,6 +885,17 @@ class Generator:
                 line.events.append(str(event["id"]))
                 yield line, event
 
+    def first(self, n: int) -> list[Doc]:
+        """The first ``n`` reports the stories give, in date order (then id): the
+        streams the quality gates and clustering benchmarks read."""
+        docs: list[Doc] = []
+        for line, event in self.stories():
+            if len(docs) >= n:
+                break
+            docs += self.reports(line, event)[: n - len(docs)]
+        docs.sort(key=lambda d: (d.date, d.id))
+        return docs
+
     def reports(self, line: Storyline, event: dict[str, Any]) -> list[Doc]:
         """The articles that report one event: wire, copies, rewrites and independent ones."""
         rng = self.rng

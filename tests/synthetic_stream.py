@@ -22,13 +22,7 @@ def synthetic_2k() -> tuple[list[Any], list[DocFeatures]]:
     """(generator docs with their labels, their features) in date order, seed 1."""
     from newsfold.embed import lead, make_embedder
 
-    gen = Generator(1, days=60)
-    docs: list[Any] = []
-    for line, event in gen.stories():
-        if len(docs) >= 2000:
-            break
-        docs += gen.reports(line, event)[: 2000 - len(docs)]
-    docs.sort(key=lambda d: (d.date, d.id))
+    docs = Generator(1, days=60).first(2000)
     texts = [(d.title, "\n\n".join(d.paragraphs)) for d in docs]
     vectors = make_embedder("use-m3").embed([lead(t, b) for t, b in texts])
     feats = [
