@@ -42,6 +42,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from benchmarks.machine import cpu_model
 from newsfold.models import Article
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
@@ -288,14 +289,7 @@ def run(
 
 
 def machine() -> dict[str, Any]:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model(platform.processor())
     try:
         import spacy
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import synth
+from benchmarks.machine import cpu_model
 
 
 def ensure_corpus(size: int, seed: int, work: Path, formats: str = "mixed") -> Path:
@@ -285,17 +286,12 @@ def quality(result: dict[str, Any], labels: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- report
 def machine() -> dict[str, Any]:
-    cpu = "?"
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
         mem = int(Path("/proc/meminfo").read_text().split()[1]) // 2**20
     except OSError:
         mem = 0
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "memory_gb": mem,
         "python": platform.python_version(),

@@ -35,6 +35,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: benchmarks/ is then the path, not its parent
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.machine import cpu_model  # noqa: E402  # needs the path set just above
+
 HOST = "127.0.0.1"
 
 
@@ -190,14 +196,7 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model(platform.processor() or platform.machine())
     memory = ""
     try:
         kb = int(Path("/proc/meminfo").read_text().split()[1])
