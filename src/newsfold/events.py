@@ -63,6 +63,11 @@ EXEMPLARS = 8  # member vectors an event keeps for the nearest-member similarity
 REFRESH = 1.25  # re-weigh a cached event vector once the stream has grown this much
 
 
+def sigmoid(z: float) -> float:
+    """The logistic function, the logit clamped to +-30 (no overflow)."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass(slots=True)
 class PairModel:
     """Logistic model over pair features; ``score`` is a probability of 'same event'.
@@ -85,8 +90,7 @@ class PairModel:
         return z
 
     def score(self, features: Mapping[str, float]) -> float:
-        z = self.logit(features)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return sigmoid(self.logit(features))
 
     def to_json(self) -> dict[str, Any]:
         return {"weights": self.weights, "bias": self.bias, "threshold": self.threshold}
@@ -683,8 +687,7 @@ class StreamingClusterer:
         out = []
         for event in self.candidates(doc, window)[:limit]:
             feats = pair_features(doc, event, self.df, weights)
-            z = self.logit(feats)
-            out.append((1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), event, feats))
+            out.append((sigmoid(self.logit(feats)), event, feats))
         out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
         return out
 
@@ -758,8 +761,8 @@ class StreamingClusterer:
         reads both ways (a small event against a big one pays the size term; the big one
         against the small one does not), so whichever grew, the same pair scores the same."""
         probe = event_as_doc(other)
-        z = self.logit(pair_features(probe, event, self.df, doc_weights(probe, self.df)))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        weights = doc_weights(probe, self.df)
+        return sigmoid(self.logit(pair_features(probe, event, self.df, weights)))
 
     def touched(self) -> list[EventState]:
         """Events changed since the last call, oldest first (by first date, undated last,
