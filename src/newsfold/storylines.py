@@ -163,13 +163,13 @@ class StorylineLinker:
         self.index = CentroidIndex()
         self._name_events: Counter[str] = Counter()  # name -> events naming it
         self._event_names: dict[str, frozenset[str]] = {}  # as counted in _name_events
-        self._counted = 0  # 1 once _name_events holds exact counts (see recount)
+        self._counted = False  # once _name_events holds exact counts (see recount)
 
     def load(self, storylines: Iterable[StorylineState]) -> None:
         self.storylines = {s.id: s for s in storylines}
         self._touched.clear()
         self.index = CentroidIndex()
-        self._counted = 0
+        self._counted = False
         for line in self.storylines.values():
             self.index.put(line.id, line.centroid, line.first, line.last)
 
@@ -216,7 +216,7 @@ class StorylineLinker:
             for e in events.values():
                 self._event_names[e.id] = frozenset(e.names)
                 self._name_events.update(self._event_names[e.id])
-            self._counted = 1
+            self._counted = True
             return
         for event in changed:
             self._recount(event)
@@ -308,10 +308,7 @@ class StorylineLinker:
         previous = None
         if current is not None:
             previous = current.id
-            self._drop(current)
-            self._touched.discard(current.id)
-            self._stale.discard(current.id)
-            self._retired.append((current.id, best.id))
+            self._retire(current, best.id)
         best.events.append(event.id)
         event.storyline = best.id
         self._add(best, event)
@@ -332,14 +329,15 @@ class StorylineLinker:
             if line.events:
                 self._mark(line)
             else:
-                self._drop(line)
-                self._touched.discard(line.id)
-                self._stale.discard(line.id)
-                self._retired.append((line.id, (target.storyline if target else None) or ""))
+                self._retire(line, (target.storyline if target else None) or "")
 
-    def _drop(self, line: StorylineState) -> None:
+    def _retire(self, line: StorylineState, into: str) -> None:
+        """Drop ``line``, absorbed into storyline ``into`` (reported by :meth:`retired`)."""
         del self.storylines[line.id]
         self.index.drop(line.id)
+        self._touched.discard(line.id)
+        self._stale.discard(line.id)
+        self._retired.append((line.id, into))
 
     def _mark(self, line: StorylineState) -> None:
         self._stale.add(line.id)
