@@ -33,6 +33,7 @@ NUMBER = re.compile(
 # capitalised one ("Charles de Gaulle", "Bashar al-Assad"), not the start of "destroyed".
 NAME_PARTICLE = r"(?:de|von|van|der|den|del|du|la|le|al|bin|ibn|da|di|dos)"
 NAME = re.compile(rf"\b[A-Z][\w'’-]+(?:[ -](?:{NAME_PARTICLE}[ -])*[A-Z][\w'’-]+)*")
+PARTICLE = re.compile(NAME_PARTICLE)
 POSSESSIVE = re.compile(r"['’]s\b")  # "Gupta's" is the name "gupta"
 SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*[\"“'‘(]?$")
 
@@ -116,7 +117,7 @@ def _name_words(name: str, before: str, language: str) -> list[str]:
     nouns = language in NOUN_CAPITALISING
     while tokens:
         first = tokens[0].casefold()
-        particle = tokens[0].islower() and re.fullmatch(NAME_PARTICLE, first)
+        particle = tokens[0].islower() and PARTICLE.fullmatch(first)
         function = first in determiners or (bool(determiners) and first in STOPWORDS)
         if function or (particle and len(tokens) > 1):
             prev = tokens.pop(0).casefold()  # "Die Regierung", "In Kiew", "von der Hauptstadt"
