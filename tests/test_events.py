@@ -12,7 +12,6 @@ import pytest
 from newsfold.embed import HashingEmbedder, lead
 from newsfold.evaluate import bcubed, pearson
 from newsfold.events import (
-    CentroidIndex,
     ClusterConfig,
     EventState,
     PairModel,
@@ -21,6 +20,7 @@ from newsfold.events import (
     shipped_models,
 )
 from newsfold.features import DocFeatures, DocumentFrequencies, doc_features
+from newsfold.index import CentroidIndex
 from newsfold.models import short_id
 
 STORIES = [

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsfold.events import CentroidIndex, EventState, PairModel, day_gap, shipped_models
+from newsfold.events import EventState, PairModel, day_gap, shipped_models
 from newsfold.features import NAME_KEY, DocumentFrequencies
+from newsfold.index import CentroidIndex
 from newsfold.models import short_id
 
 # Hand-set, not learned (no storyline training data in the train splits); checked on the
