@@ -97,6 +97,12 @@ BOILERPLATE = [
     "Not all news on the site expresses the point of view of the site, but we transmit this "
     "news automatically and translate it through programmatic technology on the site and not "
     "from a human editor.",
+    "[Automatic translation] This text was translated from Telerian by machine translation. "
+    "In case of doubt, the Telerian original prevails.",
+    "(Machine translation) The original article is in German.",
+    "This article was translated from Spanish by machine translation.",
+    "[Traduction automatique] Ce texte a été traduit de l'allemand.",
+    "Maschinelle Übersetzung: Dieser Text wurde automatisch aus dem Englischen übersetzt.",
     "S-400 air defense system (Picture source: Russian MoD)",
     "(Fuente de la imagen: Orbis Lens)",
     "Photo: Reuters",
@@ -117,6 +123,8 @@ def test_boilerplate_line_is_removed(line: str) -> None:
 
 
 REAL_SENTENCES = [
+    "The minister said the treaty was translated into six languages by the weekend.",
+    "Machine translation firms have won contracts from three ministries this year.",
     "Russian officials deny that an invasion is planned.",
     "By the end of the week, the ministry had published three revised forecasts.",
     "Related to the budget, the minister also announced a review of pension rules.",

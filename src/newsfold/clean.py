@@ -180,7 +180,12 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         re.compile(
             r"^not all news on the site expresses|\btranslat\w*\b.*\b(?:automatic\w*|machine|"
             r"programmatic)\b.*\beditor\b|^this (?:article|text|story) (?:was|has been) "
-            r"(?:automatically |machine[- ])translated",
+            r"(?:automatically |machine[- ])translated|"
+            # "[Automatic translation] This text was translated from X by machine translation."
+            r"^[\[(]\s*(?:automatic|machine)[- ]translat\w*\s*[\])]|^this (?:article|text|"
+            r"story) (?:was|has been) translated\b.*\b(?:automatic\w*|by (?:a )?machine|"
+            r"machine[- ]translat\w*)\b|^(?:\[\s*)?(?:traduction automatique|maschinelle "
+            r"[üu]bersetzung|traducci[óo]n autom[áa]tica|traduzione automatica)\b",
             _I,
         ),
         60,
