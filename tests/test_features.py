@@ -20,6 +20,7 @@ from newsfold.features import (
     salient_names,
     sparse_cosine,
     terms,
+    without_outlet,
 )
 
 
@@ -148,3 +149,19 @@ def test_german_name_after_a_sentence_ending_in_a_number_or_quantity_word() -> N
 
 def test_german_mixed_case_acronym_after_a_determiner_stays_a_name() -> None:
     assert {"afd", "spd"} <= names("Er sprach mit der AfD und der SPD über die Lage.", "de")
+
+
+def test_the_outlet_naming_itself_is_not_a_name_of_the_happening() -> None:
+    vec = np.zeros(4, dtype=np.float32)
+    text = (
+        "A senior official told the Telerian Voice on Wednesday that Kessel was calm. "
+        "Units of the Telerian army patrolled the border."
+    )
+    own = doc_features("a", "", text, vec, None, "en", source="Telerian Voice")
+    other = doc_features("b", "", text, vec, None, "en", source="Meridian Wire")
+    assert "telerian voice" in other.names and "voice" in other.terms
+    assert "telerian voice" not in own.names and "voice" not in own.terms
+    assert "kessel" in own.names and "telerian" in own.names  # the rest stays
+    assert without_outlet("Reuters reported, citing REUTERS data.", "Reuters") == (
+        "  reported, citing   data."
+    )
