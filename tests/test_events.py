@@ -347,3 +347,95 @@ def test_an_event_mostly_in_other_languages_is_read_across_languages() -> None:
     # ...and what it adds over the event's span counts as before
     stretch = {"days": 3.0, "span": 13.0, "undated": 0.0}
     assert time_logit(stretch, TIME_PRIOR, cross=True) < time_logit(wide, TIME_PRIOR, cross=True)
+
+
+def _dated(doc_id: str, day: str, text: str, vec: np.ndarray) -> DocFeatures:
+    return doc_features(doc_id, "", text, vec, dt.date.fromisoformat(day), "en")
+
+
+def test_competing_counts_live_events_first_dated_within_a_week() -> None:
+    from newsfold.events import DENSITY_DAYS
+
+    clusterer = StreamingClusterer(ClusterConfig(merge_threshold=2.0))
+    rng = np.random.default_rng(3)
+    days = ["2025-05-01", "2025-05-03", "2025-05-09", "2025-06-20"]
+    for n, day in enumerate(days):  # orthogonal-ish random vectors: each opens its own event
+        v = rng.normal(size=64).astype(np.float32)
+        clusterer.add(_dated(f"d{n}", day, f"Word{n} happening number {n}.", v / np.linalg.norm(v)))
+    assert len(clusterer.events) == 4
+    assert DENSITY_DAYS == 7
+    assert clusterer.competing(dt.date(2025, 5, 2)) == 3  # 1, 3 and 9 May
+    assert clusterer.competing(dt.date(2025, 5, 17)) == 0  # 9 May is 8 days before
+    assert clusterer.competing(dt.date(2025, 6, 14)) == 1
+    assert clusterer.competing(None) == 0
+    # an event is counted under its first date, once, and no more once merged away
+    first, second = (clusterer.events[short_id("ev", f"d{n}")] for n in (0, 1))
+    first.absorb(second)
+    del clusterer.events[second.id]
+    clusterer.track(second)
+    clusterer.track(first)
+    assert clusterer.competing(dt.date(2025, 5, 2)) == 2
+    # reloading rebuilds the same counts
+    again = StreamingClusterer(ClusterConfig(merge_threshold=2.0))
+    again.load(clusterer.events.values(), clusterer.df)
+    assert again.competing(dt.date(2025, 5, 2)) == 2 and again.competing(dt.date(2025, 6, 20)) == 1
+
+
+def test_dated_evidence_weakens_with_competing_events_and_ends_after_a_week() -> None:
+    from newsfold.events import doc_weights, pair_features
+
+    vec = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    event = EventState(id="e", vector_sum=np.zeros(8, dtype=np.float32))
+    event.add(_dated("a", "2025-05-01", "Fire at the Brarn Foods plant in Brenrford.", vec))
+    df = DocumentFrequencies()
+    near = _dated("b", "2025-05-02", "Fire at the Brarn Foods plant in Brenrford.", vec)
+    far = _dated("c", "2025-05-20", "Fire at the Brarn Foods plant in Brenrford.", vec)
+    undated = doc_features("u", "", "Fire at the Brarn Foods plant in Brenrford.", vec, None, "en")
+    w = doc_weights(near, df)
+    assert pair_features(near, event, df, w, competing=1)["dated"] == 1.0
+    assert pair_features(near, event, df, w, competing=4)["dated"] == 0.25
+    assert pair_features(far, event, df, doc_weights(far, df), competing=1)["dated"] == 0.0
+    assert pair_features(undated, event, df, doc_weights(undated, df), competing=0)["dated"] == 0.0
+
+
+def test_name_miss_is_high_when_who_and_where_disagree() -> None:
+    from newsfold.events import doc_weights, pair_features
+
+    vec = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    event = EventState(id="e", vector_sum=np.zeros(8, dtype=np.float32))
+    text = "Fire at the Brarn Foods plant in Brenrford kills 16."
+    event.add(_dated("a", "2025-05-01", text, vec))
+    df = DocumentFrequencies()
+    other = _dated("b", "2025-05-01", "Fire at the Graik Energy plant in Kreistava kills 5.", vec)
+    same = _dated("c", "2025-05-01", "A fire at Brarn Foods in Brenrford killed 16 workers.", vec)
+    miss = pair_features(other, event, df, doc_weights(other, df))["name_miss"]
+    hit = pair_features(same, event, df, doc_weights(same, df))["name_miss"]
+    assert miss == 1.0 and hit == 0.0
+    nameless = _dated("d", "2025-05-01", "a fire killed sixteen workers at a plant.", vec)
+    assert pair_features(nameless, event, df, doc_weights(nameless, df))["name_miss"] == 0.0
+
+
+def test_same_day_events_with_one_template_and_different_names_stay_apart() -> None:
+    """A crawl day with other events in its week: two fires told with the same words but
+    other names; being dated the same day must not join them. (In a stream holding only
+    these two reports that week, being dated together is strong evidence and does.)"""
+    embedder = HashingEmbedder(dim=256)
+    rows = [(f"o{n}", f"Story {n} of the week", f"Quite another thing number {n} happened.")
+            for n in range(6)] + [
+        ("f1", "Fire at Brarn Foods plant in Brenrford kills 16",
+         "A fire at the Brarn Foods plant in Brenrford killed 16 workers, said Hana Mialson."),
+        ("f2", "Fire at Graik Energy plant in Kreistava kills 5",
+         "A fire at the Graik Energy plant in Kreistava killed 5 workers, said Ines Hiakic."),
+        ("f3", "Brenrford fire: 16 dead at Brarn Foods",
+         "Hana Mialson said 16 workers died in the fire at Brarn Foods in Brenrford."),
+        ("f4", "Kreistava fire at Graik Energy kills 5",
+         "Ines Hiakic said the fire at the Graik Energy plant in Kreistava killed 5."),
+    ]  # fmt: skip
+    vectors = embedder.embed([lead(t, x) for _, t, x in rows])
+    clusterer = StreamingClusterer()
+    got = {
+        i: clusterer.add(doc_features(i, t, x, v, dt.date(2025, 1, 7), "en"))[0]
+        for (i, t, x), v in zip(rows, vectors, strict=True)
+    }
+    assert got["f1"] != got["f2"]
+    assert got["f1"] == got["f3"] and got["f2"] == got["f4"]

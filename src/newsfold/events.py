@@ -420,10 +420,20 @@ def _covered(doc: DocFeatures, event: EventState, df: DocumentFrequencies) -> fl
 
 
 def pair_features(
-    doc: DocFeatures, event: EventState, df: DocumentFrequencies, weights: DocWeights
+    doc: DocFeatures,
+    event: EventState,
+    df: DocumentFrequencies,
+    weights: DocWeights,
+    competing: int = 1,
 ) -> dict[str, float]:
-    """The evidence that ``doc`` reports ``event``, as numbers for the pair model."""
+    """The evidence that ``doc`` reports ``event``, as numbers for the pair model.
+
+    ``competing``: events first dated within :data:`DENSITY_DAYS` of the article's date
+    (see :meth:`StreamingClusterer.competing`); being dated within that many days of one
+    another says more about a pair the fewer events compete for those days.
+    """
     gap = day_gap(doc.date, event.first, event.last)
+    salient, covered = _share(weights.salient, event.names), _covered(doc, event, df)
     event_norm = event.weighted_norm(df)
     dot = 0.0
     counts, idf = event.terms, weights.idf
@@ -445,8 +455,16 @@ def pair_features(
         "names": _share(weights.names, event.names),
         "numbers": _share(weights.numbers, event.numbers),
         "title": _share(weights.title, event.title_terms),
-        "salient": _share(weights.salient, event.names),
-        "covered": _covered(doc, event, df),
+        "salient": salient,
+        "covered": covered,
+        # who and where disagree: neither the names the article leads with nor those the
+        # event's articles lead with are found on the other side (two fires, two bids)
+        "name_miss": 1.0 - max(salient, covered) if weights.salient and event.core_names() else 0.0,
+        # dated within a week of the event: evidence of one happening in proportion to how
+        # few events compete for those days (ECB+, a few dated reports: strong; a day of a
+        # crawl: weak). Further apart it is no evidence (a follow-up three weeks on is
+        # another event of the storyline); the time prior weighs the gap itself
+        "dated": 1.0 / max(1, competing) if gap is not None and gap <= DENSITY_DAYS else 0.0,
         "days": gap if gap is not None else 0.0,
         "span": span if span is not None else 0.0,
         "undated": 1.0 if gap is None else 0.0,
@@ -547,12 +565,41 @@ class StreamingClusterer:
         self._merges: list[tuple[str, str]] = []
         self.index = CentroidIndex()
         self._dirty_rows: set[str] = set()
+        self._founded: Counter[int] = Counter()  # day -> live events first dated that day
+        self._first_day: dict[str, int] = {}  # event id -> the day it is counted under
 
     def load(self, events: Iterable[EventState], df: DocumentFrequencies) -> None:
         self.events = {e.id: e for e in events}
         self.df = df
         self._touched.clear()
         self._rebuild()
+        self._founded.clear()
+        self._first_day.clear()
+        for event in self.events.values():
+            self.track(event)
+
+    # ---- how many events compete for a day ------------------------------------
+    def track(self, event: EventState) -> None:
+        """Count ``event`` under its (possibly new) first date."""
+        old = self._first_day.pop(event.id, None)
+        if old is not None:
+            self._founded[old] -= 1
+            if not self._founded[old]:
+                del self._founded[old]
+        if event.first is not None and event.id in self.events:
+            day = event.first.toordinal()
+            self._founded[day] += 1
+            self._first_day[event.id] = day
+
+    def competing(self, date: dt.date | None) -> int:
+        """Live events first dated within :data:`DENSITY_DAYS` of ``date`` (0 when undated).
+        Cost: 2 * DENSITY_DAYS + 1 lookups, whatever the size of the store."""
+        if date is None:
+            return 0
+        day = date.toordinal()
+        return sum(
+            self._founded.get(d, 0) for d in range(day - DENSITY_DAYS, day + DENSITY_DAYS + 1)
+        )
 
     # ---- the dense index of event centroids ---------------------------------
     def _rebuild(self) -> None:
@@ -582,7 +629,8 @@ class StreamingClusterer:
 
     # ---- scoring --------------------------------------------------------------
     def features(self, doc: DocFeatures, event: EventState) -> dict[str, float]:
-        return pair_features(doc, event, self.df, doc_weights(doc, self.df))
+        weights = doc_weights(doc, self.df)
+        return pair_features(doc, event, self.df, weights, self.competing(doc.date))
 
     def logit(self, features: Mapping[str, float]) -> float:
         model = self.config.model
@@ -599,9 +647,10 @@ class StreamingClusterer:
     ) -> list[tuple[float, EventState, dict[str, float]]]:
         """Candidates with their same-event probability, best first."""
         weights = doc_weights(doc, self.df)
+        competing = self.competing(doc.date)
         out = []
         for event in self.candidates(doc, window)[:limit]:
-            feats = pair_features(doc, event, self.df, weights)
+            feats = pair_features(doc, event, self.df, weights, competing)
             out.append((sigmoid(self.logit(feats)), event, feats))
         out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
         return out
@@ -635,6 +684,7 @@ class StreamingClusterer:
             )
             self.events[target.id] = target
         target.add(doc)
+        self.track(target)
         self._touched.add(target.id)
         self._dirty_rows.add(target.id)
         if not created and self.config.merge_threshold <= 1.0 and _checkpoint(target.size):
@@ -664,6 +714,8 @@ class StreamingClusterer:
             keep, gone = sorted((event, partner), key=lambda e: (e.seq, e.id))
             keep.absorb(gone)
             del self.events[gone.id]
+            self.track(gone)  # no longer live: uncounted
+            self.track(keep)
             self.index.drop(gone.id)
             self._touched.discard(gone.id)
             self._touched.add(keep.id)
@@ -677,7 +729,8 @@ class StreamingClusterer:
         against the small one does not), so whichever grew, the same pair scores the same."""
         probe = event_as_doc(other)
         weights = doc_weights(probe, self.df)
-        return sigmoid(self.logit(pair_features(probe, event, self.df, weights)))
+        feats = pair_features(probe, event, self.df, weights, self.competing(probe.date))
+        return sigmoid(self.logit(feats))
 
     def touched(self) -> list[EventState]:
         """Events changed since the last call, oldest first (by first date, undated last,
@@ -699,6 +752,7 @@ class StreamingClusterer:
 # of whose articles are in its language (a German report against 20 English ones and a
 # German one has few words to match, like one against English ones only)
 CROSS_SHARE = 0.5
+DENSITY_DAYS = 7  # events first dated within this many days of an article compete with it
 MERGE_CANDIDATES = 5  # neighbours (by embedding) a grown event is compared with
 PROBE_TERMS = 300  # an event compared as one article keeps its most frequent words
 
