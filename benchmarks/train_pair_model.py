@@ -45,7 +45,6 @@ from newsfold.evaluate import bcubed, semeval_rows  # noqa: E402
 from newsfold.events import (  # noqa: E402
     TIME_PRIOR,
     ClusterConfig,
-    EventState,
     PairModel,
     StreamingClusterer,
     doc_weights,
@@ -159,17 +158,10 @@ def replay(
         if gold_id in clusterer.events and all(e.id != gold_id for e in candidates):
             candidates.append(clusterer.events[gold_id])  # retrieval missed it: still learn
         for event in candidates:
-            feats = pair_features(doc, event, clusterer.df, weights, competing)
+            feats = pair_features(doc, event, clusterer.df, weights, competing=competing)
             rows.append([value(feats, k) for k in EVENT_FEATURES])
             labels.append(int(event.id == gold_id))
-        clusterer.df.add(doc.keys())
-        if gold_id not in clusterer.events:
-            clusterer.events[gold_id] = EventState(
-                id=gold_id, vector_sum=np.zeros_like(doc.vector), seq=clusterer.df.n_docs
-            )
-        clusterer.events[gold_id].add(doc)
-        clusterer.track(clusterer.events[gold_id])
-        clusterer._dirty_rows.add(gold_id)
+        clusterer.place(doc, gold_id)
     return np.asarray(rows, dtype=np.float64), np.asarray(labels)
 
 

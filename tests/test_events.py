@@ -334,7 +334,7 @@ def test_an_event_mostly_in_other_languages_is_read_across_languages() -> None:
     df = DocumentFrequencies()
     from newsfold.events import doc_weights
 
-    feats = pair_features(late, event, df, doc_weights(late, df))
+    feats = pair_features(late, event, df, doc_weights(late, df), competing=1)
     assert feats["language_share"] == 0.25 < CROSS_SHARE and feats["cross_language"] == 0.0
     cross = PairModel({"embedding": 1.0}, bias=7.0)
     cfg = ClusterConfig(model=PairModel({"embedding": 1.0}, bias=-7.0), cross_model=cross)
@@ -408,20 +408,25 @@ def test_name_miss_is_high_when_who_and_where_disagree() -> None:
     df = DocumentFrequencies()
     other = _dated("b", "2025-05-01", "Fire at the Graik Energy plant in Kreistava kills 5.", vec)
     same = _dated("c", "2025-05-01", "A fire at Brarn Foods in Brenrford killed 16 workers.", vec)
-    miss = pair_features(other, event, df, doc_weights(other, df))["name_miss"]
-    hit = pair_features(same, event, df, doc_weights(same, df))["name_miss"]
+    miss = pair_features(other, event, df, doc_weights(other, df), competing=1)["name_miss"]
+    hit = pair_features(same, event, df, doc_weights(same, df), competing=1)["name_miss"]
     assert miss == 1.0 and hit == 0.0
     nameless = _dated("d", "2025-05-01", "a fire killed sixteen workers at a plant.", vec)
-    assert pair_features(nameless, event, df, doc_weights(nameless, df))["name_miss"] == 0.0
+    nameless_w = doc_weights(nameless, df)
+    assert pair_features(nameless, event, df, nameless_w, competing=1)["name_miss"] == 0.0
+    # who and where disagreeing, being dated the same day is no evidence at all
+    assert pair_features(other, event, df, doc_weights(other, df), competing=1)["dated"] == 0.0
+    assert pair_features(same, event, df, doc_weights(same, df), competing=1)["dated"] == 1.0
 
 
-def test_same_day_events_with_one_template_and_different_names_stay_apart() -> None:
-    """A crawl day with other events in its week: two fires told with the same words but
-    other names; being dated the same day must not join them. (In a stream holding only
-    these two reports that week, being dated together is strong evidence and does.)"""
+@pytest.mark.parametrize("others", [0, 6])
+def test_same_day_events_with_one_template_and_different_names_stay_apart(others: int) -> None:
+    """Two fires told with the same words but other names, alone in a new store (few
+    events compete for the week: being dated together weighs most) or on a busier day;
+    being dated the same day must not join them."""
     embedder = HashingEmbedder(dim=256)
     rows = [(f"o{n}", f"Story {n} of the week", f"Quite another thing number {n} happened.")
-            for n in range(6)] + [
+            for n in range(others)] + [
         ("f1", "Fire at Brarn Foods plant in Brenrford kills 16",
          "A fire at the Brarn Foods plant in Brenrford killed 16 workers, said Hana Mialson."),
         ("f2", "Fire at Graik Energy plant in Kreistava kills 5",
