@@ -125,6 +125,11 @@ def test_boilerplate_line_is_removed(line: str) -> None:
 REAL_SENTENCES = [
     "The minister said the treaty was translated into six languages by the weekend.",
     "Machine translation firms have won contracts from three ministries this year.",
+    "Maschinelle Übersetzung ist in den letzten Jahren deutlich besser geworden, sagt sie.",
+    "Traduction automatique : l'Union européenne investit 10 millions d'euros dans la recherche.",
+    "Traduzione automatica e intelligenza artificiale al centro del vertice di Roma.",
+    "This story was translated from the Ukrainian original by our correspondent, who spoke to "
+    "soldiers with automatic rifles at the front.",
     "Russian officials deny that an invasion is planned.",
     "By the end of the week, the ministry had published three revised forecasts.",
     "Related to the budget, the minister also announced a review of pension rules.",

@@ -182,10 +182,16 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
             r"programmatic)\b.*\beditor\b|^this (?:article|text|story) (?:was|has been) "
             r"(?:automatically |machine[- ])translated|"
             # "[Automatic translation] This text was translated from X by machine translation."
+            # A tag in brackets, or a notice naming the machine in its first sentence; in
+            # fr/de/es/it the tag in brackets or followed by "this text ..." (not a sentence
+            # about machine translation: "Maschinelle Übersetzung ist besser geworden")
             r"^[\[(]\s*(?:automatic|machine)[- ]translat\w*\s*[\])]|^this (?:article|text|"
-            r"story) (?:was|has been) translated\b.*\b(?:automatic\w*|by (?:a )?machine|"
-            r"machine[- ]translat\w*)\b|^(?:\[\s*)?(?:traduction automatique|maschinelle "
-            r"[üu]bersetzung|traducci[óo]n autom[áa]tica|traduzione automatica)\b",
+            r"story) (?:was|has been) translated\b[^.]*\b(?:automatically|by (?:a )?machine|"
+            r"machine[- ]translat\w*)\b|^(?:[\[(]\s*(?:traduction automatique|maschinelle "
+            r"[üu]bersetzung|traducci[óo]n autom[áa]tica|traduzione automatica)\s*[\])]|"
+            r"(?:traduction automatique|maschinelle [üu]bersetzung|traducci[óo]n "
+            r"autom[áa]tica|traduzione automatica)\s*:\s*(?:ce texte|cet article|dieser "
+            r"(?:text|artikel|beitrag)|este (?:texto|art[íi]culo)|questo (?:testo|articolo)))",
             _I,
         ),
         60,
