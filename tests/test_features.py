@@ -165,3 +165,28 @@ def test_the_outlet_naming_itself_is_not_a_name_of_the_happening() -> None:
     assert without_outlet("Reuters reported, citing REUTERS data.", "Reuters") == (
         "  reported, citing   data."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Inflation worries the economist Paul Krugman.", "The Economist"),
+        ("The independent commission met on Monday.", "The Independent"),
+        ("Tout le monde attend la décision.", "Le Monde"),
+        ("The mayor of the city said the sun came out.", "The Sun"),
+        ("Former mayor Michael Bloomberg pledged $5 million.", "Bloomberg"),
+        ("She wrote a post on X about the vote.", "Post"),
+        ("The BBC and its co-production partners said so.", "bbc.co.uk"),
+        ("The vote was held on Monday.", "The"),
+    ],
+)
+def test_the_outlet_is_not_blanked_where_it_is_a_common_word_or_part_of_a_name(
+    text: str, source: str
+) -> None:
+    assert without_outlet(text, source) == text
+
+
+def test_the_outlet_is_blanked_as_it_writes_itself() -> None:
+    assert "Economist" not in without_outlet("She told The Economist on Monday.", "The Economist")
+    assert without_outlet("a déclaré Le Monde lundi", "Le Monde") == "a déclaré   lundi"
+    assert without_outlet("said in a statement to AP.", "AP") == "said in a statement to  ."

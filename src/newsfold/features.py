@@ -237,17 +237,35 @@ def doc_features(
 
 @lru_cache(maxsize=4096)
 def _outlet_pattern(source: str) -> re.Pattern[str] | None:
+    """The outlet's name as it writes it (or in capitals), with a leading "the"; None for a
+    domain or a name without a word of its own ("The", "AP" is kept: two capitals)."""
     words = source.split()
-    if not words or len(source) < 3:
+    if not words or "." in source or "/" in source:
         return None
-    body = r"\s+".join(re.escape(w) for w in words)
-    return re.compile(rf"(?:\b[Tt]he\s+)?(?<!\w){body}(?!\w)", re.IGNORECASE)
+    if not any(len(w) >= 2 and w[0].isupper() and w.lower() not in STOPWORDS for w in words):
+        return None
+    exact = r"\s+".join(re.escape(w) for w in words)
+    upper = r"\s+".join(re.escape(w.upper()) for w in words)
+    return re.compile(rf"(?:\b(?:[Tt]he|THE)\s+)?(?<!\w)(?:{exact}|{upper})(?!\w)")
+
+
+_BEFORE_CAPITAL = re.compile(r"[A-Z][\w'’-]*\s+$")
 
 
 def without_outlet(text: str, source: str) -> str:
-    """``text`` with the article's own outlet's name blanked out (whole words, any case)."""
+    """``text`` with the article's own outlet's name blanked out: as the outlet writes it
+    (or in capitals), not as a common word ("the economist Paul Krugman", "tout le monde")
+    nor as the end of a longer name ("Michael Bloomberg")."""
     pattern = _outlet_pattern(source.strip())
-    return pattern.sub(" ", text) if pattern is not None and text else text
+    if pattern is None or not text:
+        return text
+
+    def blank(match: re.Match[str]) -> str:
+        if _BEFORE_CAPITAL.search(text, max(0, match.start() - 40), match.start()):
+            return match.group(0)
+        return " "
+
+    return pattern.sub(blank, text)
 
 
 @dataclass(slots=True)
