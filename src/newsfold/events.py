@@ -6,8 +6,10 @@ index of event centroids (:class:`newsfold.index.CentroidIndex`: one matrix-vect
 events far from a dated article's date skipped); a pair model scores (article,
 event) on several kinds of evidence (embedding to the centroid and to the
 nearest kept member, TF-IDF of words, IDF-weighted names and numbers, the
-title, the years talked about, size); a fixed time prior adds the distance in
-days; the article joins the best candidate above the threshold, else opens a
+title, the names the article and the event lead with and whether they disagree,
+the years talked about, size, and being dated within a week of the event weighed
+by how many events compete for that week); a fixed time prior adds the distance
+in days; the article joins the best candidate above the threshold, else opens a
 new event. An article against an event less than half of whose articles are in
 its language (:data:`CROSS_SHARE`) is scored by a second model over what crosses
 languages (embedding, the event's leading names, numbers, the article's names), and
@@ -30,10 +32,10 @@ the number of events, but a 512-float dot per event is cheap next to scoring).
 The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
 split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
 training pairs (cross-language and pair models), and shipped as
-``newsfold/data/event_model.json``. The time terms cannot be learned from
-those (ECB+ gold events span text dates weeks apart, SemEval pairs have no
-dates), so they are a fixed prior (:data:`TIME_PRIOR`): "dates help when
-present".
+``newsfold/data/event_model.json``. Only one time term is learned (``dated``,
+from ECB+'s dated reports); the distance in days cannot be (ECB+ gold events span
+text dates weeks apart, SemEval pairs have no dates), so it is a fixed prior
+(:data:`TIME_PRIOR`): "dates help when present".
 """
 
 from __future__ import annotations
@@ -145,7 +147,8 @@ def load_optional(kind: str) -> PairModel | None:
 
 
 def shipped_time_prior() -> dict[str, float]:
-    """Weights of the time terms (not learnable from undated training data)."""
+    """Weights of the fixed time terms (the gap in days and weekdays: not learnable from
+    the training data, see :data:`TIME_PRIOR`)."""
     prior = shipped_models().get("time_prior")
     return {str(k): float(v) for k, v in prior.items()} if prior else dict(TIME_PRIOR)
 
@@ -601,7 +604,8 @@ class StreamingClusterer:
             self._first_day[event.id] = day
 
     def competing(self, date: dt.date | None) -> int:
-        """Live events first dated within :data:`DENSITY_DAYS` of ``date`` (0 when undated).
+        """Live events first dated within :data:`DENSITY_DAYS` of ``date`` (0 when undated),
+        in any language (a five-language crawl counts about five times a one-language one).
         Cost: 2 * DENSITY_DAYS + 1 lookups, whatever the size of the store."""
         if date is None:
             return 0
