@@ -191,3 +191,55 @@ def test_buckets_follow_moved_and_dropped_rows() -> None:
     index.put("c", v, None, None)  # undated rows are within every window
     assert index.nearest(v, 5, DAY0, 10) == ["c"]
     assert len(index) == 2
+
+
+class ReferenceIndex(Reference):
+    """The plain product behind the CentroidIndex interface, for the clusterer."""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _cluster(n: int) -> tuple[list[list[str]], list[list[str]]]:
+    """Events and storylines of the first ``n`` synthetic articles (hashing vectors)."""
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:  # benchmarks/ is a folder beside src/, not installed
+        sys.path.insert(0, root)
+    from benchmarks.cluster_throughput import synthetic
+
+    from newsfold.events import StreamingClusterer
+    from newsfold.storylines import StorylineLinker
+
+    feats, _ = synthetic(n, 1)
+    clusterer, linker = StreamingClusterer(), StorylineLinker()
+    for count, doc in enumerate(feats, 1):
+        clusterer.add(doc)
+        for absorbed, into in clusterer.merges():
+            linker.forget(absorbed, into, clusterer.events)
+        if count % 256 == 0 or count == len(feats):
+            touched = clusterer.touched()
+            linker.recount(touched, clusterer.events)
+            for event in touched:
+                linker.link(event, clusterer.df, clusterer.events)
+            linker.touched()
+    events = sorted(e.members for e in clusterer.events.values())
+    lines = sorted(line.events for line in linker.storylines.values())
+    return events, lines
+
+
+def test_clusterer_and_linker_decide_as_with_the_plain_product(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """1,500 synthetic articles (hashing vectors), with the bounds on from 64 rows: the
+    same events and storylines as with one product over every row."""
+    monkeypatch.setattr(index_module, "PROJECT_FROM", 64)
+    monkeypatch.setattr(index_module, "EXACT_BELOW", 16)
+    fast = _cluster(1500)
+    from newsfold import events, storylines
+
+    monkeypatch.setattr(events, "CentroidIndex", ReferenceIndex)
+    monkeypatch.setattr(storylines, "CentroidIndex", ReferenceIndex)
+    assert _cluster(1500) == fast
