@@ -8,8 +8,10 @@ languages). Vectors come from :class:`newsfold.embed.HashingEmbedder` (512
 dimensions, the size of the USE vectors), computed *before* the clock starts,
 as are the lexical features: the timings are the clusterer's own work
 (candidate retrieval from the centroid index, pair scoring, event updates,
-merges) plus storyline linking of the touched events once per batch of 256 (as
-the pipeline does), not embedding, cleaning or the store.
+merges) plus storyline linking of the touched events once per batch of 256 and the
+summing again of the storylines that changed (as the pipeline does), not embedding,
+cleaning or the store. Times are given as wall and as CPU seconds of the process
+(``time.process_time``: steadier on a shared machine).
 
 The per-article cost should stay flat as the store grows; the script prints the
 rate per slice of 1,000 articles so a drift would show. BCubed against the
@@ -20,6 +22,7 @@ quality figure).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -57,9 +60,9 @@ def measure(n: int, seed: int) -> dict[str, Any]:
     print(f"  {n} synthetic articles ready in {time.perf_counter() - started:.0f} s", flush=True)
     clusterer = StreamingClusterer()
     linker = StorylineLinker()
-    slices = []
-    started = time.perf_counter()
-    mark = started
+    slices, cpu_slices = [], []
+    started, cpu_started = time.perf_counter(), time.process_time()
+    mark, cpu_mark = started, cpu_started
     for count, doc in enumerate(feats, 1):
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
@@ -69,24 +72,45 @@ def measure(n: int, seed: int) -> dict[str, Any]:
             linker.recount(touched, clusterer.events)
             for event in touched:
                 linker.link(event, clusterer.df, clusterer.events)
+            linker.retired()
+            linker.touched()  # storylines summed again, for the store
         if count % 1000 == 0:
-            now = time.perf_counter()
+            now, cpu_now = time.perf_counter(), time.process_time()
             slices.append(round(1000 / (now - mark)))
-            print(f"  {count}: {slices[-1]} articles/s", flush=True)
-            mark = now
+            cpu_slices.append(round(1000 / max(cpu_now - cpu_mark, 1e-9)))
+            print(
+                f"  {count}: {slices[-1]} articles/s wall, {cpu_slices[-1]} per CPU s", flush=True
+            )
+            mark, cpu_mark = now, cpu_now
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     pred = {m: e.id for e in clusterer.events.values() for m in e.members}
     p, r, f = bcubed(gold, pred)
     return {
         "articles": len(feats),
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "articles_per_s": round(len(feats) / seconds),
+        "articles_per_cpu_s": round(len(feats) / cpu_seconds),
         "per_1000_slice": slices,
+        "per_1000_slice_cpu": cpu_slices,
+        "decisions": fingerprint(clusterer, linker),
         "events": len(clusterer.events),
         "gold_events": len(set(gold.values())),
         "storylines": len(linker.storylines),
         "bcubed_P_R_F1": [round(p, 3), round(r, 3), round(f, 3)],
     }
+
+
+def fingerprint(clusterer: StreamingClusterer, linker: StorylineLinker) -> str:
+    """A hash of every decision: each event's members in order and each storyline's
+    events, so a change that only makes things faster can be checked to decide alike."""
+    digest = hashlib.sha256()
+    for event in sorted(clusterer.events.values(), key=lambda e: e.id):
+        digest.update(f"{event.id}:{','.join(event.members)};".encode())
+    for line in sorted(linker.storylines.values(), key=lambda s: s.id):
+        digest.update(f"{line.id}:{','.join(line.events)};".encode())
+    return digest.hexdigest()[:16]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,12 +121,15 @@ def main(argv: list[str] | None = None) -> None:
     for n in args.sizes:
         result = measure(n, args.seed)
         print(
-            f"{result['articles']:>6} articles: {result['articles_per_s']:>5} articles/s "
-            f"({result['seconds']} s), {result['events']} events "
+            f"{result['articles']:>6} articles: {result['articles_per_s']:>5} articles/s wall "
+            f"({result['seconds']} s), {result['articles_per_cpu_s']:>5} per CPU s "
+            f"({result['cpu_seconds']} s), {result['events']} events "
             f"(gold {result['gold_events']}), {result['storylines']} storylines, "
             f"BCubed {result['bcubed_P_R_F1']}"
         )
-        print(f"        articles/s per slice of 1000: {result['per_1000_slice']}")
+        print(f"        articles/s per slice of 1000 (wall): {result['per_1000_slice']}")
+        print(f"        articles per CPU s per slice of 1000: {result['per_1000_slice_cpu']}")
+        print(f"        decisions {result['decisions']}")
 
 
 if __name__ == "__main__":

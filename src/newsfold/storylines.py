@@ -165,14 +165,28 @@ class StorylineLinker:
         self._name_events: Counter[str] = Counter()  # name -> events naming it
         self._event_names: dict[str, frozenset[str]] = {}  # as counted in _name_events
         self._counted = False  # once _name_events holds exact counts (see recount)
+        self._holders: dict[str, list[str]] = {}  # event id -> storylines listing it
 
     def load(self, storylines: Iterable[StorylineState]) -> None:
         self.storylines = {s.id: s for s in storylines}
         self._touched.clear()
         self.index = CentroidIndex()
         self._counted = False
+        self._holders = {}
         for line in self.storylines.values():
             self.index.put(line.id, line.centroid, line.first, line.last)
+            for event_id in line.events:
+                self._hold(line.id, event_id)
+
+    def _hold(self, line_id: str, event_id: str) -> None:
+        self._holders.setdefault(event_id, []).append(line_id)
+
+    def _unhold(self, line_id: str, event_id: str) -> None:
+        held = self._holders.get(event_id)
+        if held and line_id in held:
+            held.remove(line_id)
+            if not held:
+                del self._holders[event_id]
 
     def rare_names(self, event: EventState, line: StorylineState) -> int:
         """How many names ``event`` shares with one event of ``line`` that at most
@@ -286,13 +300,19 @@ class StorylineLinker:
             self._mark(current)  # summed again once, when the batch asks for touched()
             return current.id, None
         best, best_score = None, self.config.model.threshold
-        weights = _raw(event, df)
+        weights: tuple[dict[str, float], float] | None = None  # once a candidate passes the gate
         for line in self.candidates(event):
             if current is not None and line.id == current.id:
                 continue
+            if self.rare_names(event, line) < RARE_MIN:
+                # topic alone never links, nor one shared name that may be chance; the
+                # storyline's cached norm is still brought up to date here, as it was
+                # when every candidate was scored (its value depends on when it is taken)
+                line.weighted_norm(df)
+                continue
+            if weights is None:
+                weights = _raw(event, df)
             feats = self.features(event, line, df, weights)
-            if feats["rare_names"] < RARE_MIN:
-                continue  # topic alone never links, nor one shared name that may be chance
             score = self.config.model.score(feats)
             if score >= best_score:
                 best, best_score = line, score
@@ -302,6 +322,7 @@ class StorylineLinker:
                     id=short_id("sl", event.id), vector_sum=np.zeros_like(event.vector_sum)
                 )
                 current.events.append(event.id)
+                self._hold(current.id, event.id)
                 self.storylines[current.id] = current
             event.storyline = current.id
             self._refresh(current, events)
@@ -311,6 +332,7 @@ class StorylineLinker:
             previous = current.id
             self._retire(current, best.id)
         best.events.append(event.id)
+        self._hold(best.id, event.id)
         event.storyline = best.id
         self._add(best, event)
         return best.id, previous
@@ -323,10 +345,16 @@ class StorylineLinker:
         self._events = events
         self._name_events.subtract(self._event_names.pop(event_id, frozenset()))
         target = events.get(into)
-        for line in list(self.storylines.values()):
+        held = self._holders.get(event_id, [])
+        if len(held) <= 1:  # the storyline listing it (only the linker changes their events)
+            lines = [self.storylines[h] for h in held if h in self.storylines]
+        else:  # listed twice (a store written otherwise): in storyline order, as always
+            lines = list(self.storylines.values())
+        for line in lines:
             if event_id not in line.events:
                 continue
             line.events = [e for e in line.events if e != event_id]
+            self._unhold(line.id, event_id)
             if line.events:
                 self._mark(line)
             else:
@@ -335,6 +363,8 @@ class StorylineLinker:
     def _retire(self, line: StorylineState, into: str) -> None:
         """Drop ``line``, absorbed into storyline ``into`` (reported by :meth:`retired`)."""
         del self.storylines[line.id]
+        for event_id in line.events:
+            self._unhold(line.id, event_id)
         self.index.drop(line.id)
         self._touched.discard(line.id)
         self._stale.discard(line.id)
