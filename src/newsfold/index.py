@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 try:  # installed with scikit-learn
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no type hints shipped
 except ImportError:  # pragma: no cover
     threadpool_limits = None
 
