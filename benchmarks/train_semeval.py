@@ -64,7 +64,10 @@ from newsfold.pairs import PAIR_FEATURES, PairScorer, export_mlp, export_trees  
 # sentences also in other texts of the batch (0.8096), lines dropped before features
 # (menu-like, separators, links and addresses: 0.8123), sentences split at "word.Word"
 # (0.8119), extra trees or a random forest in the mean (0.8108, 0.8105), other blend
-# weights (0.4/0.6: 0.8115), nets of 64 or 32+16 units, alpha 0.3 or 3 (0.809-0.8114).
+# weights (0.4/0.6: 0.8115), nets of 64 or 32+16 units, alpha 0.3 or 3 (0.809-0.8114),
+# trees of depth 3 or 30 pairs a leaf or 400 rounds (0.8112-0.8115), shared or clashing
+# month names (12 languages and "N月": 0.811), a target mixed with a quarter of Narrative
+# or of the mean sub-rating (0.8099, 0.8112).
 # * trees: depth 2 and 50 pairs a leaf beat depth 3-4 and 20 a leaf by 0.002-0.006;
 # * nets: 5 nets (seeds 0-4) of 32 ReLU units, alpha 1, beat one net and 16 units;
 # * the mean of both (CV r 0.801) beats trees alone (0.785), nets alone (0.787),
