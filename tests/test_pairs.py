@@ -104,6 +104,22 @@ def test_same_event_shares_more_than_different_event() -> None:
     assert other["lang_en"] == 2.0 and other["same_language"] == 1.0
 
 
+def test_self_features_flag_a_body_that_is_not_its_headlines_story() -> None:
+    # the headline of FLOOD_EN over a body of registration and cookie text
+    junk = (
+        "Floods kill 42 in Oska valley  Please register for free to read our archive. "
+        "Accept all cookies to continue reading. Subscribe to our newsletter today.",
+        "en",
+    )
+    scorer = PairScorer(embedder=HashingEmbedder(), model={})
+    clean, boiler = scorer.pair_features([FLOOD_EN, junk], [FLOOD_DE, FLOOD_DE])
+    for f in (clean, boiler):
+        assert -1.0 <= f["self_min"] <= f["self_max"] <= 1.0
+    assert boiler["self_max"] == pytest.approx(clean["self_max"])  # FLOOD_DE's own
+    assert boiler["self_min"] < clean["self_min"] - 0.1
+    assert clean["cos_head"] == pytest.approx(boiler["cos_head"])  # same headline
+
+
 def test_shipped_model_loads_and_scores() -> None:
     path = resources.files("newsfold").joinpath(pairs.MODEL_RESOURCE)
     assert len(path.read_bytes()) < 1_000_000

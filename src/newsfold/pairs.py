@@ -10,6 +10,10 @@ language-neutral, symmetric pair features:
   ``covered``, ``numbers``... - the cross-language model of
   ``benchmarks/train_pair_model.py`` reads these, so they keep their meaning;
 * cosines of the headlines, of the whole texts, headline against text;
+* ``self_min``/``self_max``: each text's headline against its own text (the lower
+  and the higher of the two): a text whose body is boilerplate, or another story,
+  has a headline far from its own text, and the model learns to lean on the
+  headlines then;
 * sentence against sentence cosines (best match each way, the top ones, the
   share of sentences with a close match);
 * shared numbers and years, shared Latin-script names (diacritics stripped, so
@@ -68,6 +72,8 @@ PAIR_FEATURES = (
     "cos_head",
     "cos_head_full",
     "cos_centroid",
+    "self_min",
+    "self_max",
     "sent_max",
     "sent_best",
     "sent_top3",
@@ -329,6 +335,10 @@ def _pair(
     out["cos_head"] = float(a.head_vector @ b.head_vector)
     out["cos_head_full"] = float(a.head_vector @ b.full_vector + b.head_vector @ a.full_vector) / 2
     out["cos_centroid"] = float(ca @ cb / (np.linalg.norm(ca) * np.linalg.norm(cb) or 1.0))
+    # how well each text's headline sums up its own text: low when the body is
+    # boilerplate or another story, so the headline features should count more
+    own = sorted((float(a.head_vector @ a.full_vector), float(b.head_vector @ b.full_vector)))
+    out["self_min"], out["self_max"] = own
     out["sent_max"] = float(sims.max())
     out["sent_best"] = float(best_a.mean() + best_b.mean()) / 2
     out["sent_top3"] = float(top.mean())
