@@ -786,7 +786,8 @@ DENSITY_DAYS = 7  # events first dated within this many days of an article compe
 # other. Chosen among 0.5-0.9 by topic-fold CV on ECB+ train+dev (0.901, 0.896, 0.891, 0.885,
 # 0.882) under the constraint that the sample corpus stays as grouped: 0.5 and 0.6 split
 # its first event (early reports sharing few names); 0.9 joined 23% of same-day pairs of
-# different synthetic events at cold start, 0.7 3% (BENCHMARKS.md)
+# different synthetic events at cold start in an exploratory harness, 0.7 3%
+# (BENCHMARKS.md; `python -m benchmarks.cold_start` for the shipped model)
 DATED_NAME_MISS = 0.7
 MERGE_CANDIDATES = 5  # neighbours (by embedding) a grown event is compared with
 PROBE_TERMS = 300  # an event compared as one article keeps its most frequent words
