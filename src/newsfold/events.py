@@ -686,27 +686,17 @@ class StreamingClusterer:
             best, score = self.best(doc)
             if best is not None and score >= self.config.model.threshold:
                 target = best
-        self.df.add(doc.keys())
         created = target is None
-        if target is None:
-            target = EventState(
-                id=short_id("ev", doc.id),
-                vector_sum=np.zeros_like(doc.vector),
-                seq=self.df.n_docs,
-            )
-            self.events[target.id] = target
-        target.add(doc)
-        self.track(target)
-        self._touched.add(target.id)
-        self._dirty_rows.add(target.id)
+        target = self.place(doc, short_id("ev", doc.id) if target is None else target.id)
         if not created and self.config.merge_threshold <= 1.0 and _checkpoint(target.size):
             target = self._merge_neighbours(target)
         return target.id, created
 
     def place(self, doc: DocFeatures, event_id: str) -> EventState:
         """Put ``doc`` into the event ``event_id`` (opened if new) without scoring or merging:
-        teacher forcing in ``benchmarks/train_pair_model.py``. ``doc`` is counted in the
-        document frequencies, the event's first date among the competing events."""
+        :meth:`add` once it has chosen, and teacher forcing in
+        ``benchmarks/train_pair_model.py``. ``doc`` is counted in the document frequencies,
+        the event's first date among the competing events."""
         self.df.add(doc.keys())
         event = self.events.get(event_id)
         if event is None:
