@@ -28,7 +28,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # E402: these imports need the sys.path lines above (run as a script or a module)
-from benchmarks.train_pair_model import EVENT_FEATURES, prepare_ecb, replay  # noqa: E402
+from benchmarks.train_pair_model import (  # noqa: E402
+    EVENT_FEATURES,
+    prepare_ecb,
+    prepared_articles,
+    replay,
+)
 from newsfold.evaluate import bcubed  # noqa: E402
 from newsfold.events import (  # noqa: E402
     TIME_PRIOR,
@@ -102,20 +106,9 @@ def topics_told(docs: list[dict[str, Any]]) -> tuple[float, float, float]:
 
 def confident_dates(docs: list[dict[str, Any]]) -> dict[str, dt.date]:
     """Dates newsfold's own dating stage finds in the texts, with enough confidence."""
-    from newsfold.ingest import iter_inputs
-    from newsfold.models import RawDocument
-    from newsfold.pipeline import prepare
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "docs.jsonl"
-        path.write_text(
-            "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs),
-            encoding="utf-8",
-        )
-        articles = [prepare(i) for i in iter_inputs([str(path)]) if isinstance(i, RawDocument)]
     return {
         a.id: a.published
-        for a in articles
+        for a in prepared_articles(docs)
         if a.published is not None and a.date_confidence >= MIN_CONFIDENCE
     }
 

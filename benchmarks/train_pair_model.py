@@ -101,11 +101,25 @@ def value(features: dict[str, float], key: str) -> float:
     return features.get(key, 0.0)
 
 
+def prepared_articles(docs: Sequence[dict[str, Any]]) -> list[Any]:
+    """ECB+ documents (``id`` and ``text`` only) through the pipeline's ingest, clean and
+    date stages, as ``newsfold run`` over one JSONL file reads them."""
+    from newsfold.pipeline import prepare
+
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "docs.jsonl"
+        jsonl.write_text(
+            "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs),
+            encoding="utf-8",
+        )
+        return [prepare(i) for i in iter_inputs([str(jsonl)]) if isinstance(i, RawDocument)]
+
+
 def prepare_ecb(
     shared: Path, splits: Sequence[str], embedder: Embedder, cache: Path | None
 ) -> dict[str, tuple[list[DocFeatures], dict[str, str]]]:
     """ECB+ documents of ``splits`` as the pipeline sees them, in its processing order."""
-    from newsfold.pipeline import prepare, processing_order
+    from newsfold.pipeline import processing_order
 
     source = shared / "bench" / "ecbplus" / "docs.jsonl"
     out = {}
@@ -113,13 +127,7 @@ def prepare_ecb(
         docs = [json.loads(x) for x in source.read_text(encoding="utf-8").splitlines()]
         docs = [d for d in docs if d["split"] == split]
         gold = {d["id"]: d["event"] for d in docs}
-        with tempfile.TemporaryDirectory() as tmp:
-            jsonl = Path(tmp) / f"{split}.jsonl"
-            jsonl.write_text(
-                "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs),
-                encoding="utf-8",
-            )
-            articles = [prepare(i) for i in iter_inputs([str(jsonl)]) if isinstance(i, RawDocument)]
+        articles = prepared_articles(docs)
         articles.sort(key=processing_order)
         texts = [lead(a.title, a.text) for a in articles]
         vectors = _embed(texts, embedder, cache)
