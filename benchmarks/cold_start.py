@@ -20,6 +20,8 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         joined = {True: 0, False: 0}
         total = {True: 0, False: 0}
         for a, b in pairs:
-            event = EventState(id="e", vector_sum=feats[a].vector * 0)
+            event = EventState(id="e", vector_sum=np.zeros_like(feats[a].vector))
             event.add(feats[a])
             w = doc_weights(feats[b], df)
             feats_ab = pair_features(feats[b], event, df, w, competing=competing)
