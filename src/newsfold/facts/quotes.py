@@ -1,81 +1,13 @@
 """Quotations: direct quotes between quote marks and reported speech.
 
-Quote marks: straight or curly double quotes (mixed pairs such as a straight
-opening and a curly closing mark are accepted), « », „ “, and curly single
-quotes ‘ ’ (an apostrophe between letters never closes a quote). Quotes are
-paired inside a paragraph; a quote left open at the end of a paragraph runs
-to the paragraph end. Quotes under three words ("scare quotes") are kept
-only when attributed; titles and names in quote marks ("Ring of Fire") are not
-quotes. Tokenised copy with marks spaced on both sides ('" On sighting ... "') is
-read too.
+Quote marks are paired into spans (:func:`pair_quotes`); a span is a quotation unless it
+is under three words or a name or title in quote marks. Its speaker is read from the
+attribution right after or before it (the nearest PERSON, else ORG, else place; "he"/"she"
+and descriptions resolved to someone named), else carried over from the quote, sentence
+or paragraph before. Other languages (no NER) read names next to speech verbs. Reported
+speech: "<speaker> said that <clause>", "<clause>, according to <speaker>".
 
-Speaker: the attribution right after the quote ('"...," Stoltenberg said',
-'"...", NATO General Secretary Jens Stoltenberg told reporters', '"...,"
-argued Revenko') or before it ('Lukashenko said the goal was "..."'); the
-nearest PERSON (else ORG, else place) of the attribution is the speaker.
-"he"/"she" is the last person named before the quote; a description such as
-"the NATO chief" is the last person whose title mentions NATO. An
-unattributed quote in the same paragraph as an attributed one has the same
-speaker (see below); so does one right after a short '"...," she said.' sentence. An
-unattributed quote that makes a whole paragraph takes the speaker of the paragraph
-before (its last quote's, or that of its closing "..., a ministry statement said.").
-A lone surname before a speech verb ("Arreola said") stands for the full name
-written before, whatever NER tagged it.
-
-"he"/"she" is resolved within the paragraph first: the last person named there
-(a full name tagged PERSON, a name NER missed, or someone described: "A younger
-crane operator, who asked not to be named, said"), else the last person named
-before. An institution speaks for itself: "the defence ministry in Vostrad
-said", "a spokesman for the transport ministry said".
-
-Other languages (no NER): the speaker is a name of two or more capitalised words
-next to a speech verb right after the quote ("», a déclaré la ministre, Lena
-Okafor,", "“, sagte sie"), or before a quote opened by a colon; a pronoun or a
-verb without subject points at the last name before the quote.
-
-More speakers (issue 4, guided by benchmarks/dev_facts.json): '"...," according to X'
-and 'According to X, "..."'; a name after the quote with no verb ('"...," Andrew
-Mwangura, head of ...'); the subject of the sentence for a participle or a second verb
-('Stephen King kicked off the year with a rhyme, writing, "..."', 'Kumud Mishra, who
-plays her father, lauds the actress and tells the paper, "..."'); titles left out of
-names ("Police Constable Tim Fanning", "Secretary of State Mike Pompeo"); a description
-matched to the title written before a full name ("the Bavarian First Minister" ->
-"First Minister Markus Söder", "GOP consultant" -> "GOP consultant Stuart Stevens") or
-to a named body ("the tournament" -> "Tournament of Roses"), else nobody named;
-"they"/"we" name nobody, "it" is the organisation last named; "Zadan and Meron" both
-speak; a one-word speaker becomes the full name written in the article ("Kumud" ->
-"Kumud Mishra"); he/she prefers the subject of the sentence naming the person; a quote
-opening right after a sentence of reported speech ('Kim said the North was no longer
-bound. "Under such talks...') has its speaker; a quote said twice (headline and body)
-shares its speaker. A quote inherits the speaker of the one before in its paragraph
-only when nothing but attribution stands between them (not a sentence of the reporter's
-own). A finished quote ("...stuck with us.") is not attributed by what introduces the
-next quote or by a new sentence of reported speech ('She said thieves had taken...').
-Quotes: a quote runs over a paragraph break to a closing mark opening a later paragraph
-(over at most two lines without marks, ECB+ copy); a straight quote opening after a
-sentence while one is open means the first never closed; straight single quotes ('the
-brilliant script'); quotes under three words are dropped; names in quote marks are
-dropped (a title followed by "exhibition", "bill", "campaign"...; after "theme:",
-"known as", "dubbed", "slogans like", "translates to", "chants included").
-
-Round three (checked first on unseen dev texts): any verb of saying right after a quote
-('she gushed', 'asks'); a nickname in quote marks inside an attribution ('Dwayne "The
-Rock" Johnson asked'); a headline quote held in a longer body quote shares its speaker;
-abbreviated titles match descriptions ("Gov. Kay Ivey" is "the governor"); a description
-is matched to the title right before a name, never to the person spoken to ('one man
-told Schuck'); the attribution sentence before a quote ('..., company spokesman Calvin
-McDonald said. "...') and a one-sentence paragraph of reported speech before a quote
-paragraph give the speaker; a name NER missed before "said" counts for he/she ("Afieq
-said ..." -> Afieq Shazwan); places and dates are not people for he/she ("La Habra Crab
-Shack", "New Year's Day"); spaced marks after a comma open a quote closed later in the
-paragraph (' screamed, " No, no, no! "'). Round four: "the <public role>" ("the Footloose
-star", not "the store manager" nor "the victim's nephew") is the person named before;
-"the city" is the place named last; 'A WHO spokesman, asked about ..., recently said':
-the subject opens the sentence; "X ... but confirmed that" like "and".
-
-Reported speech: "<speaker> said/told reporters that/claimed ... <clause>"
-without quote marks, and "<clause>, according to <speaker>". The quote text
-is the reported clause.
+The rules in full, with the round-by-round tuning log: docs/quotes-rules.md.
 """
 
 from __future__ import annotations
