@@ -182,7 +182,7 @@ def test_facts_in_a_worker_process_equal_facts_in_process(tmp_path: Path) -> Non
         pipeline = Pipeline(store, options)
         stats = pipeline.run([str(f) for f in files])
         assert stats.new == len(files)
-        assert pipeline._processes is None and pipeline._embed_pool is None  # shut down
+        assert not pipeline._pools  # the worker processes are shut down after the run
         rows = sorted(export_rows(store, with_facts=False), key=lambda r: r["id"])
         vectors = store.conn.execute("SELECT id, embedding FROM articles ORDER BY id").fetchall()
         stored.append(

@@ -116,7 +116,8 @@ class Pipeline:
         self.options = options or PipelineOptions()
         self._own_embedder = embedder is None
         self.embedder = embedder or make_embedder(self.options.embedder)
-        self._embed_pool: ProcessPoolExecutor | None = None
+        # worker processes by job ("facts", "embed"), made on first use, shut after each run
+        self._pools: dict[str, ProcessPoolExecutor] = {}
         extractor_given = extractor is not None
         if extractor is None and self.options.facts:
             from newsfold.facts import FactExtractor
@@ -125,7 +126,6 @@ class Pipeline:
         self.extractor = extractor
         # the default extractor can be rebuilt in a worker process; one passed in is used here
         self._own_extractor = extractor is not None and self.options.facts and not extractor_given
-        self._processes: ProcessPoolExecutor | None = None
         self._batches = 0
         self.deduper = Deduper()
         self.clusterer = StreamingClusterer()
@@ -158,12 +158,9 @@ class Pipeline:
                             progress(stats)
                     pending = prepared
         finally:
-            if self._processes is not None:
-                self._processes.shutdown(cancel_futures=True)
-                self._processes = None
-            if self._embed_pool is not None:
-                self._embed_pool.shutdown(cancel_futures=True)
-                self._embed_pool = None
+            for pool in self._pools.values():
+                pool.shutdown(cancel_futures=True)
+            self._pools.clear()
         stats.seconds = time.perf_counter() - started
         counts = self.store.counts()
         stats.events = counts["events"]
@@ -196,24 +193,26 @@ class Pipeline:
         self._batches += 1
         return _Prepared(articles, rejections, worker.submit(self._heavy, articles, stats))
 
+    def _pool(self, job: str, workers: int) -> ProcessPoolExecutor:
+        """The worker processes for ``job``, made on first use. Spawned, not forked: this
+        process has threads (and maybe a loaded model) running."""
+        pool = self._pools.get(job)
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+            self._pools[job] = pool
+        return pool
+
     def _fact_processes(self) -> ProcessPoolExecutor | None:
         """The worker processes for facts, from the second batch on (None: extract here)."""
         if not self._own_extractor or self.options.facts_processes < 1 or self._batches < 2:
             return None
-        if self._processes is None:
-            # spawn, not fork: this process has threads (and maybe a loaded model) running
-            self._processes = ProcessPoolExecutor(
-                max_workers=self.options.facts_processes, mp_context=get_context("spawn")
-            )
-        return self._processes
+        return self._pool("facts", self.options.facts_processes)
 
     def _embedding_process(self) -> ProcessPoolExecutor | None:
         """The worker process for embedding, from the second batch on (None: embed here)."""
         if not (self._own_embedder and self.options.embed_process) or self._batches < 2:
             return None
-        if self._embed_pool is None:
-            self._embed_pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-        return self._embed_pool
+        return self._pool("embed", 1)
 
     def _heavy(
         self, articles: list[Article], stats: RunStats
