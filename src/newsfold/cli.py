@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from newsfold import __version__
-from newsfold.errors import NewsfoldError
+from newsfold.errors import MovedError, NewsfoldError
 from newsfold.export import export_rows
 from newsfold.models import RunStats
 
@@ -54,6 +54,17 @@ def _open(db: str) -> Any:
     from newsfold.store import open_store
 
     return open_store(db)
+
+
+def _live(store: Any, kind: str, given: str) -> str:
+    """``given`` if that event or storyline is in the store; if it was merged, the id it
+    went into (said on stderr); NotFoundError if it was never there."""
+    try:
+        (store.get_event if kind == "event" else store.get_storyline)(given)
+    except MovedError as exc:
+        click.echo(f"newsfold: note: {exc}; showing {exc.new_id}", err=True)
+        return exc.new_id
+    return given
 
 
 @click.group(epilog="Exit status: 0 ok, 1 error, 2 bad usage, 3 some inputs were rejected (run).")
@@ -165,7 +176,11 @@ def _progress() -> Callable[[RunStats], None]:
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="JSON list instead of a table.")
 @click.option("--limit", type=int, default=None, help="At most this many events.")
-@click.option("--storyline", default=None, help="Only the events of this storyline.")
+@click.option(
+    "--storyline",
+    default=None,
+    help="Only the events of this storyline (a merged one's id: the one it went into).",
+)
 @click.option(
     "--sort",
     "order",
@@ -179,6 +194,8 @@ def events(db: str, as_json: bool, limit: int | None, storyline: str | None, ord
     from newsfold.report import events_table
 
     store = _open(db)
+    if storyline:
+        storyline = _live(store, "storyline", storyline)
     rows = store.list_events(limit=limit, storyline=storyline, order=order)
     click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if as_json else events_table(rows))
 
@@ -211,11 +228,13 @@ def storylines(db: str, as_json: bool) -> None:
 def show(event_id: str, db: str, as_json: bool) -> None:
     """Show one event: its articles and independent origins, then what they say
     together: claim groups (with conflicts), people, organisations and places (name
-    variants merged across the articles) and quotations by speaker."""
+    variants merged across the articles) and quotations by speaker. The id of an event
+    merged into another shows that one (noted on stderr)."""
     from newsfold.facts.event_summary import summarize
     from newsfold.report import event_detail
 
     store = _open(db)
+    event_id = _live(store, "event", event_id)
     if as_json:
         data = store.get_event(event_id)
         data["article_list"] = store.event_articles(event_id)
@@ -262,7 +281,7 @@ def facts(event_id: str | None, db: str, as_json: bool, conflicts: bool) -> None
 
     store = _open(db)
     if event_id:
-        store.get_event(event_id)  # NotFoundError for unknown ids
+        event_id = _live(store, "event", event_id)  # NotFoundError for unknown ids
         records = [store.event_corroboration(event_id) or {"claims": []}]
     else:
         records = store.all_corroboration()

@@ -26,6 +26,18 @@ class NotFoundError(NewsfoldError):
     """An id asked for (event, article, storyline) is not in the store."""
 
 
+class MovedError(NotFoundError):
+    """An event or storyline id that was merged into another one: ``new_id`` is the live
+    id it went into (followed through later merges). Ids are never renumbered; a merge is
+    recorded, and an old id leads to where its articles are now."""
+
+    def __init__(self, kind: str, old_id: str, new_id: str) -> None:
+        self.kind = kind
+        self.old_id = old_id
+        self.new_id = new_id
+        super().__init__(f"{kind} {old_id!r} was merged into {new_id!r}")
+
+
 class MissingExtra(NewsfoldError):
     """An optional part needs packages that are not installed."""
 

@@ -299,3 +299,13 @@ def m003_claims(conn: sqlite3.Connection) -> None:
         except (TypeError, ValueError):
             continue  # a malformed record has no claims to show (its pages say so)
         conn.executemany(insert, table_rows(event, record))
+
+
+@migration
+def m004_event_log_ids(conn: sqlite3.Connection) -> None:
+    """Indexes on ``event_log`` by id: an event page reads the history of one event (rows
+    naming it as subject or other), and an id that was merged away is followed to the
+    event or storyline it went into. Without them both read the whole log, one row per
+    article joined."""
+    conn.execute("CREATE INDEX event_log_subject ON event_log(subject, action)")
+    conn.execute("CREATE INDEX event_log_other ON event_log(other)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from newsfold.errors import NotFoundError, StoreError
+from newsfold.errors import MovedError, NotFoundError, StoreError
 from newsfold.events import EventState
 from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
@@ -426,8 +426,30 @@ class SQLiteStore(Store):
     def get_event(self, event_id: str) -> dict[str, Any]:
         row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
         if row is None:
+            self._raise_moved("event", event_id)
             raise NotFoundError(f"no event {event_id!r} in the store")
         return self._event_row(row)
+
+    def _raise_moved(self, kind: str, old_id: str) -> None:
+        """Raise :class:`MovedError` if ``old_id`` (an event or storyline not in the store)
+        was merged: the log's merges are followed to the id that is live now."""
+        action, table = (
+            ("merge", "events") if kind == "event" else ("merge-storyline", "storylines")
+        )
+        seen, current = {old_id}, old_id
+        while True:
+            row = self.conn.execute(
+                "SELECT other FROM event_log WHERE subject = ? AND action = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (current, action),
+            ).fetchone()
+            if row is None or row[0] is None or row[0] in seen:
+                return  # never merged (or a broken chain): plainly not found
+            current = row[0]
+            seen.add(current)
+            live = self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (current,)).fetchone()
+            if live:
+                raise MovedError(kind, old_id, current)
 
     def event_articles(self, event_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -627,6 +649,7 @@ class SQLiteStore(Store):
             (storyline_id,),
         ).fetchone()
         if row is None:
+            self._raise_moved("storyline", storyline_id)
             raise NotFoundError(f"no storyline {storyline_id!r} in the store")
         return dict(row)
 

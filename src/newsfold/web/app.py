@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from newsfold.errors import NotFoundError, StoreError
+from newsfold.errors import MovedError, NotFoundError, StoreError
 from newsfold.store import Store
 
 log = logging.getLogger("newsfold.web")
@@ -50,6 +50,7 @@ SECURITY_HEADERS = [
 ALLOWED_METHODS = ("GET", "HEAD")
 STATUS_TEXT = {
     200: "OK",
+    302: "Found",
     304: "Not Modified",
     400: "Bad Request",
     404: "Not Found",
@@ -333,6 +334,11 @@ class WebApp:
             response = self.error(kind, exc.status, exc.message)
             if exc.status == 405:
                 response.headers.append(("Allow", ", ".join(ALLOWED_METHODS)))
+        except MovedError as exc:  # an id merged into another: the same page of that one
+            healthy = True
+            response = (
+                self.moved(kind, request, exc) if request else self.error(kind, 404, str(exc))
+            )
         except NotFoundError as exc:
             healthy = True
             response = self.error(kind, 404, str(exc))
@@ -381,6 +387,23 @@ class WebApp:
         if name.lower() not in self.allowed_hosts:
             raise HTTPError(400, "unexpected Host header (newsfold serves local addresses only)")
 
+    def moved(self, kind: str, request: Request, exc: MovedError) -> Response:
+        """302 to the same address with the merged id replaced by the id it went into (in
+        the path, or as a query value: ``/facts?event=...``); not cached, since the merge
+        is found only when the old id is asked for."""
+        path = "/".join(
+            exc.new_id if part == exc.old_id else part for part in request.path.split("/")
+        )
+        query = [
+            (key, exc.new_id if value == exc.old_id else value)
+            for key, value in urllib.parse.parse_qsl(request.query_string)
+        ]
+        location = urllib.parse.quote(path) + ("?" + urllib.parse.urlencode(query) if query else "")
+        message = f"{exc}: see {location}"
+        response = self.error(kind, 302, message)
+        response.headers.append(("Location", location))
+        return response
+
     def error(self, kind: str, status: int, message: str) -> Response:
         if kind == "api":
             body = json.dumps({"error": message, "status": status}, ensure_ascii=False)
@@ -389,7 +412,13 @@ class WebApp:
             return Response(message.encode("utf-8"), status, "text/plain; charset=utf-8")
         from newsfold.web.views import render
 
-        titles = {404: "Not found", 400: "Bad request", 405: "Read-only", 503: "Store unavailable"}
+        titles = {
+            302: "Merged",
+            404: "Not found",
+            400: "Bad request",
+            405: "Read-only",
+            503: "Store unavailable",
+        }
         html = render(
             "error.html",
             title=titles.get(status, "Error"),

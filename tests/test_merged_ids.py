@@ -1,0 +1,107 @@
+"""An event or storyline id that was merged away still leads somewhere: the store raises
+MovedError naming the live id, the CLI shows that one (saying so), the web answers 302."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from newsfold.cli import cli
+from newsfold.errors import MovedError, NotFoundError
+from newsfold.store import SQLiteStore
+from newsfold.web import make_app, read_only_factory
+from test_web import call
+from test_web_fixtures import build_store
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The web fixture store plus a recorded history: ev-older went into ev-gone, which
+    went into the live flood event; sl-gone went into the live floods storyline; ev-a and
+    ev-b were merged into each other (a broken log) and neither is live."""
+    path = tmp_path_factory.mktemp("merged") / "m.db"
+    ids = build_store(path)
+    store = SQLiteStore(path)
+    with store.batch():
+        run = store.start_run("test")
+        store.log(run, "merge", "ev-older", other="ev-gone")
+        store.log(run, "merge", "ev-gone", other=ids["flood"])
+        store.log(run, "merge-storyline", "sl-gone", other=ids["floods"])
+        store.log(run, "merge", "ev-a", other="ev-b")
+        store.log(run, "merge", "ev-b", other="ev-a")
+        store.log(run, "join", "ev-never", article="x.txt")
+    store.close()
+    return path, ids
+
+
+def test_store_follows_merges_to_the_live_id(merged: tuple[Path, dict[str, Any]]) -> None:
+    path, ids = merged
+    store = SQLiteStore.open_read_only(path)
+    with pytest.raises(MovedError) as found:
+        store.get_event("ev-older")
+    assert (found.value.old_id, found.value.new_id) == ("ev-older", ids["flood"])
+    assert f"was merged into {ids['flood']!r}" in str(found.value)
+    with pytest.raises(MovedError) as line:
+        store.get_storyline("sl-gone")
+    assert line.value.new_id == ids["floods"]
+    for unknown in ("ev-a", "ev-never", "ev-nothing"):  # a loop, no merge, never seen
+        with pytest.raises(NotFoundError) as plain:
+            store.get_event(unknown)
+        assert not isinstance(plain.value, MovedError)
+    assert store.get_event(ids["flood"])["id"] == ids["flood"]  # live ids as before
+    store.close()
+
+
+def test_the_log_is_read_by_index(merged: tuple[Path, dict[str, Any]]) -> None:
+    conn = sqlite3.connect(merged[0])
+    plan = " ".join(
+        str(row)
+        for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT other FROM event_log WHERE subject = ? AND action = ?",
+            ("ev-older", "merge"),
+        )
+    )
+    assert "event_log_subject" in plan, plan
+    conn.close()
+
+
+def test_cli_shows_the_event_it_went_into(merged: tuple[Path, dict[str, Any]]) -> None:
+    path, ids = merged
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", "ev-older", "--db", str(path), "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert f"'ev-older' was merged into '{ids['flood']}'; showing {ids['flood']}" in shown.stderr
+    assert json.loads(shown.stdout)["id"] == ids["flood"]
+    facts = runner.invoke(cli, ["facts", "ev-gone", "--db", str(path), "--json"])
+    assert facts.exit_code == 0 and "merged into" in facts.stderr
+    listed = runner.invoke(cli, ["events", "--storyline", "sl-gone", "--db", str(path), "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert {e["storyline"] for e in json.loads(listed.stdout)} == {ids["floods"]}
+    missing = runner.invoke(cli, ["show", "ev-nothing", "--db", str(path)])
+    assert missing.exit_code == 1 and "no event 'ev-nothing'" in missing.stderr
+
+
+def test_web_redirects_merged_ids(merged: tuple[Path, dict[str, Any]]) -> None:
+    path, ids = merged
+    app = make_app(read_only_factory(path))
+    cases = [
+        ("/events/ev-older", "", f"/events/{ids['flood']}"),
+        ("/api/events/ev-gone", "", f"/api/events/{ids['flood']}"),
+        ("/storylines/sl-gone", "", f"/storylines/{ids['floods']}"),
+        ("/facts", "event=ev-older&conflicts=1", f"/facts?event={ids['flood']}&conflicts=1"),
+    ]
+    for path_, query, location in cases:
+        answer = call(app, path_, query)
+        assert answer.status == 302, (path_, answer.status)
+        assert answer.headers["location"] == location
+        assert "was merged into" in answer.body.decode("utf-8")
+        again = call(app, path_, query)  # not cached as a page
+        assert again.status == 302
+    answer = call(app, "/api/events/ev-gone")
+    assert answer.json()["status"] == 302
+    assert call(app, "/events/ev-a").status == 404
