@@ -271,6 +271,22 @@ def test_not_found_page(page: tuple[Any, Watch], site: dict[str, Any]) -> None:
     watch.errors.clear()  # the 404 itself is logged by the browser
 
 
+def test_a_merged_event_id_leads_to_the_event_it_went_into(
+    page: tuple[Any, Watch], site: dict[str, Any]
+) -> None:
+    tab, _ = page
+    store = SQLiteStore(site["db"])
+    try:
+        with store.batch():  # a later run merged ev-bookmarked into the flood event
+            store.log(store.start_run("test"), "merge", "ev-bookmarked", other=site["flood"])
+    finally:
+        store.close()
+    response = tab.goto(site["base"] + "/events/ev-bookmarked")
+    assert response.status == 200  # the browser followed the 302
+    assert tab.url == site["base"] + "/events/" + site["flood"]
+    expect(tab.locator("h1")).to_contain_text("flood", ignore_case=True)
+
+
 def test_banner_when_the_store_changes(page: tuple[Any, Watch], site: dict[str, Any]) -> None:
     tab, _ = page
     tab.goto(site["base"] + "/storylines")
