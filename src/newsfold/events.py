@@ -631,12 +631,16 @@ class StreamingClusterer:
                 self.index.put(eid, event.centroid, event.first, event.last)
         self._dirty_rows.clear()
 
-    def candidates(self, doc: DocFeatures, window: float | None = None) -> list[EventState]:
-        """The events most similar to ``doc`` by embedding, within the time window."""
+    def candidates(
+        self, doc: DocFeatures, window: float | None = None, limit: int | None = None
+    ) -> list[EventState]:
+        """The events most similar to ``doc`` by embedding, within the time window (the
+        first ``limit`` of them: a smaller top-k, the same leading events)."""
         self._refresh_rows()
+        k = self.config.candidates if limit is None else min(limit, self.config.candidates)
         found = self.index.nearest(
             doc.vector,
-            self.config.candidates,
+            k,
             doc.date,
             self.config.window_days if window is None else window,
             self.config.min_similarity,
@@ -661,7 +665,7 @@ class StreamingClusterer:
         weights = doc_weights(doc, self.df)
         competing = self.competing(doc.date)
         out = []
-        for event in self.candidates(doc, window)[:limit]:
+        for event in self.candidates(doc, window, limit):
             feats = pair_features(doc, event, self.df, weights, competing=competing)
             out.append((sigmoid(self.logit(feats)), event, feats))
         out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
