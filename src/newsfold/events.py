@@ -28,9 +28,11 @@ founding article's id, so they do not depend on batch sizes or on what else is
 in the store. Per-article cost: one index query, a bounded number of candidate
 scorings (each over the article's own terms: the event's TF-IDF norm is
 cached). A dated query reads only the date buckets of its window; merge checks
-(any date) still bound every row, so they stay linear in the number of events,
-cheaply (BENCHMARKS.md: the cost per article still grows about 2.7x over the
-first 20k articles of the synthetic crawl, then nearly flat to 40k).
+(any date, their :data:`MERGE_CANDIDATES` nearest events) still bound every row,
+so they stay linear in the number of events, cheaply (BENCHMARKS.md: the cost per
+article still grows about 2.5x over the first 20k articles of the synthetic crawl,
+most of it over the first 7k while the 60-day window fills, then nearly flat to
+40k; ``benchmarks/cluster_throughput.py --parts`` shows which part grows).
 
 The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
 split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
