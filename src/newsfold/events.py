@@ -30,7 +30,7 @@ scorings (each over the article's own terms: the event's TF-IDF norm is
 cached). A dated query reads only the date buckets of its window; merge checks
 (any date, their :data:`MERGE_CANDIDATES` nearest events) still bound every row,
 so they stay linear in the number of events, cheaply (BENCHMARKS.md: the cost per
-article still grows about 2.5x over the first 20k articles of the synthetic crawl,
+article still grows 2.5-2.7x over the first 20k articles of the synthetic crawl,
 most of it over the first 7k while the 60-day window fills, then nearly flat to
 40k; ``benchmarks/cluster_throughput.py --parts`` shows which part grows).
 
