@@ -31,8 +31,9 @@ cached). A dated query reads only the date buckets of its window; merge checks
 (any date, their :data:`MERGE_CANDIDATES` nearest events) still bound every row,
 so they stay linear in the number of events, cheaply (BENCHMARKS.md: the cost per
 article still grows 2.5-2.7x over the first 20k articles of the synthetic crawl,
-most of it over the first 7k while the 60-day window fills, then nearly flat to
-40k; ``benchmarks/cluster_throughput.py --parts`` shows which part grows).
+most of it over the first 7k while the 60-day window fills, then about 15% more
+to 40k as merge checks and storyline queries read more rows;
+``benchmarks/cluster_throughput.py --parts`` shows which part grows).
 
 The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
 split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
