@@ -1,6 +1,6 @@
 """Clustering throughput: articles per second of the streaming clusterer alone.
 
-    python -m benchmarks.cluster_throughput [--sizes 1000 20000] [--seed 1]
+    python -m benchmarks.cluster_throughput [--sizes 1000 20000] [--seed 1] [--parts]
 
 Articles come from the synthetic corpus generator (:mod:`benchmarks.synth`, in
 memory: real-looking titles, bodies, names, numbers and dates in five
@@ -17,14 +17,23 @@ The per-article cost should stay flat as the store grows; the script prints the
 rate per slice of 1,000 articles so a drift would show. BCubed against the
 generator's labels is printed too (with hashing vectors: a smoke check, not a
 quality figure).
+
+``--parts`` also prints, per slice, the CPU seconds of each part of the work (index
+queries of articles, of merge checks and of the storyline linker; pair features; merge
+checks and storyline linking as a whole, their queries included), measured by wrapping
+those calls (a few microseconds each, so the rates are a little lower with it).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import math
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 # E402: these imports need the sys.path lines above (run as a script or a module)
 from benchmarks.synth import Generator  # noqa: E402
+from newsfold import events  # noqa: E402
 from newsfold.embed import HashingEmbedder, lead  # noqa: E402
 from newsfold.evaluate import bcubed  # noqa: E402
 from newsfold.events import StreamingClusterer  # noqa: E402
@@ -54,12 +64,69 @@ def synthetic(n: int, seed: int) -> tuple[list[DocFeatures], dict[str, str]]:
     return feats, {d.id: d.label["event"] for d in docs}
 
 
-def measure(n: int, seed: int) -> dict[str, Any]:
+def _timed(parts: defaultdict[str, float], name: Callable[..., str], fn: Callable[..., Any]) -> Any:
+    """``fn`` adding its CPU seconds to ``parts[name(*args)]``."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            parts[name(*args, **kwargs)] += time.process_time() - started
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def timing_parts(
+    clusterer: StreamingClusterer, linker: StorylineLinker, parts: defaultdict[str, float]
+) -> Iterator[None]:
+    """Wrap the parts of the work (see ``--parts``) while the block runs."""
+
+    def query(kind: str) -> Callable[..., str]:
+        def name(vector: Any, k: int, date: Any = None, window: float = math.inf, *_: Any) -> str:
+            return kind if kind == "storyline query" or math.isfinite(window) else "merge query"
+
+        return name
+
+    clusterer.index.nearest = _timed(  # type: ignore[method-assign]  # timing wrapper
+        parts, query("article query"), clusterer.index.nearest
+    )
+    linker.index.nearest = _timed(  # type: ignore[method-assign]  # timing wrapper
+        parts, query("storyline query"), linker.index.nearest
+    )
+    clusterer._merge_neighbours = _timed(  # type: ignore[method-assign]  # timing wrapper
+        parts, lambda *_: "merge checks", clusterer._merge_neighbours
+    )
+    linker.link = _timed(  # type: ignore[method-assign]  # timing wrapper
+        parts, lambda *_: "storyline linking", linker.link
+    )
+    pair_features = events.pair_features
+    events.pair_features = _timed(parts, lambda *_, **__: "pair features", pair_features)
+    try:
+        yield
+    finally:
+        events.pair_features = pair_features
+
+
+def measure(n: int, seed: int, parts: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     feats, gold = synthetic(n, seed)
     print(f"  {n} synthetic articles ready in {time.perf_counter() - started:.0f} s", flush=True)
     clusterer = StreamingClusterer()
     linker = StorylineLinker()
+    spent: defaultdict[str, float] = defaultdict(float)
+    with timing_parts(clusterer, linker, spent) if parts else contextlib.nullcontext():
+        return _run(feats, gold, clusterer, linker, spent)
+
+
+def _run(
+    feats: list[DocFeatures],
+    gold: dict[str, str],
+    clusterer: StreamingClusterer,
+    linker: StorylineLinker,
+    spent: defaultdict[str, float],
+) -> dict[str, Any]:
     slices, cpu_slices = [], []
     started, cpu_started = time.perf_counter(), time.process_time()
     mark, cpu_mark = started, cpu_started
@@ -81,6 +148,9 @@ def measure(n: int, seed: int) -> dict[str, Any]:
             print(
                 f"  {count}: {slices[-1]} articles/s wall, {cpu_slices[-1]} per CPU s", flush=True
             )
+            if spent:
+                print("      CPU s: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(spent.items())))
+                spent.clear()
             mark, cpu_mark = now, cpu_now
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
@@ -117,9 +187,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--parts", action="store_true", help="CPU seconds per part, per slice")
     args = parser.parse_args(argv)
     for n in args.sizes:
-        result = measure(n, args.seed)
+        result = measure(n, args.seed, args.parts)
         print(
             f"{result['articles']:>6} articles: {result['articles_per_s']:>5} articles/s wall "
             f"({result['seconds']} s), {result['articles_per_cpu_s']:>5} per CPU s "

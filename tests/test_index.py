@@ -176,6 +176,28 @@ def test_bounds_prune_and_exact_ties_go_to_the_older_row(monkeypatch: pytest.Mon
     assert sum(computed) < 3005 / 4  # seeds and survivors, not every row
 
 
+def test_a_smaller_k_gives_the_leading_rows_of_a_larger_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The clusterer's merge checks ask for their 5 nearest events, not for 10 and the
+    first 5 of them: the same rows in the same order, ties included, bounds on or off."""
+    monkeypatch.setattr(index_module, "PROJECTED", 16)
+    monkeypatch.setattr(index_module, "COARSE", 4)
+    monkeypatch.setattr(index_module, "PROJECT_FROM", 64)
+    monkeypatch.setattr(index_module, "EXACT_BELOW", 16)
+    rng = np.random.default_rng(11)
+    rows = _vectors(rng, 600, 64, ties=True)
+    index = CentroidIndex()
+    for i, v in enumerate(rows):
+        index.put(f"r{i}", v, *_date(rng, 200))
+    for i in range(0, 600, 7):
+        date = None if i % 3 else DAY0 + dt.timedelta(days=i % 200)
+        for window, floor in ((math.inf, 0.2), (60.0, 0.2), (math.inf, -math.inf)):
+            full = index.nearest(rows[i], 10, date, window, floor)
+            for k in (1, 5):
+                assert index.nearest(rows[i], k, date, window, floor) == full[:k], (i, k)
+
+
 def test_buckets_follow_moved_and_dropped_rows() -> None:
     index = CentroidIndex()
     v = np.ones(4, dtype=np.float32) / 2

@@ -28,9 +28,12 @@ founding article's id, so they do not depend on batch sizes or on what else is
 in the store. Per-article cost: one index query, a bounded number of candidate
 scorings (each over the article's own terms: the event's TF-IDF norm is
 cached). A dated query reads only the date buckets of its window; merge checks
-(any date) still bound every row, so they stay linear in the number of events,
-cheaply (BENCHMARKS.md: the cost per article still grows about 2.7x over the
-first 20k articles of the synthetic crawl, then nearly flat to 40k).
+(any date, their :data:`MERGE_CANDIDATES` nearest events) still bound every row,
+so they stay linear in the number of events, cheaply (BENCHMARKS.md: the cost per
+article still grows 2.5-2.7x over the first 20k articles of the synthetic crawl,
+most of it over the first 7k while the 60-day window fills, then about 15% more
+to 40k as merge checks and storyline queries read more rows;
+``benchmarks/cluster_throughput.py --parts`` shows which part grows).
 
 The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
 split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
@@ -631,12 +634,16 @@ class StreamingClusterer:
                 self.index.put(eid, event.centroid, event.first, event.last)
         self._dirty_rows.clear()
 
-    def candidates(self, doc: DocFeatures, window: float | None = None) -> list[EventState]:
-        """The events most similar to ``doc`` by embedding, within the time window."""
+    def candidates(
+        self, doc: DocFeatures, window: float | None = None, limit: int | None = None
+    ) -> list[EventState]:
+        """The events most similar to ``doc`` by embedding, within the time window (the
+        first ``limit`` of them: a smaller top-k, the same leading events)."""
         self._refresh_rows()
+        k = self.config.candidates if limit is None else min(limit, self.config.candidates)
         found = self.index.nearest(
             doc.vector,
-            self.config.candidates,
+            k,
             doc.date,
             self.config.window_days if window is None else window,
             self.config.min_similarity,
@@ -661,7 +668,7 @@ class StreamingClusterer:
         weights = doc_weights(doc, self.df)
         competing = self.competing(doc.date)
         out = []
-        for event in self.candidates(doc, window)[:limit]:
+        for event in self.candidates(doc, window, limit):
             feats = pair_features(doc, event, self.df, weights, competing=competing)
             out.append((sigmoid(self.logit(feats)), event, feats))
         out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
