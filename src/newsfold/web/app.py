@@ -396,17 +396,17 @@ class WebApp:
             return urllib.parse.quote(path) + ("?" + urllib.parse.urlencode(query) if query else "")
 
         pairs = urllib.parse.parse_qsl(request.query_string)
-        path = "/".join(
-            exc.new_id if part == exc.old_id else part for part in request.path.split("/")
-        )
+        path = request.path
+        if request.params.get("id") == exc.old_id:  # "/events/{id:path}": the id ends it
+            path = path[: len(path) - len(exc.old_id)] + exc.new_id
         # query values are read stripped (Request.arg): " ev-x " names ev-x too
         query = [
             (key, exc.new_id if value.strip() == exc.old_id else value) for key, value in pairs
         ]
         location = address(path, query)
         if location == address(request.path, pairs):
-            # the old id is not in the address as such (an id with a slash, or one the
-            # page found in the store): a 302 to itself would loop; say where it went
+            # the old id is not in the address (one the page found in the store): a 302
+            # to the same address would loop; say where it went instead
             return self.error(kind, 404, f"{exc}; no address here to lead to it")
         message = f"{exc}: see {location}"
         response = self.error(kind, 302, message)
