@@ -105,3 +105,67 @@ def test_web_redirects_merged_ids(merged: tuple[Path, dict[str, Any]]) -> None:
     answer = call(app, "/api/events/ev-gone")
     assert answer.json()["status"] == 302
     assert call(app, "/events/ev-a").status == 404
+
+
+def test_no_redirect_to_the_same_address(merged: tuple[Path, dict[str, Any]]) -> None:
+    """Query values are read stripped, so a padded merged id is replaced too, and a path
+    id with a slash is replaced whole: either way no 302 to the same address (a loop)."""
+    path, ids = merged
+    store = SQLiteStore(path)
+    with store.batch():
+        store.log(store.start_run("test"), "merge", "ev-with/slash", other=ids["flood"])
+    store.close()
+    app = make_app(read_only_factory(path))
+    padded = call(app, "/facts", "event=%20ev-older%20")
+    assert padded.status == 302
+    assert padded.headers["location"] == f"/facts?event={ids['flood']}"
+    padded_line = call(app, "/", "storyline=sl-gone%20")
+    assert padded_line.headers["location"] == f"/?storyline={ids['floods']}"
+    slashed = call(app, "/events/ev-with/slash")  # ids may hold slashes ({id:path})
+    assert slashed.status == 302
+    assert slashed.headers["location"] == f"/events/{ids['flood']}"
+
+
+def test_m004_lands_whole(tmp_path: Path) -> None:
+    """A migration interrupted between its two indexes leaves neither (else every later
+    open fails on "index ... already exists")."""
+    from newsfold.store import migrations
+
+    db = tmp_path / "old.db"
+    SQLiteStore(db).close()
+    conn = sqlite3.connect(db)  # as a store written before m004
+    conn.execute("DROP INDEX event_log_subject")
+    conn.execute("DROP INDEX event_log_other")
+    conn.execute("DELETE FROM _migrations WHERE name = 'm004_event_log_ids'")
+    conn.commit()
+    conn.close()
+
+    class Interrupted(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            if "event_log_other" in sql:
+                raise KeyboardInterrupt
+            return super().execute(sql, *args)
+
+    conn = sqlite3.connect(db, isolation_level="DEFERRED", factory=Interrupted)
+    with pytest.raises(KeyboardInterrupt), conn:
+        migrations.m004_event_log_ids(conn)
+    conn.close()
+    SQLiteStore(db).close()  # migrates cleanly
+    conn = sqlite3.connect(db)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert {"event_log_subject", "event_log_other"} <= names
+
+
+def test_a_merged_id_not_in_the_address_is_not_a_loop(
+    merged: tuple[Path, dict[str, Any]],
+) -> None:
+    from newsfold.web.app import Route
+
+    def stale(request: Any) -> Any:  # a page that met a merged id in the store's data
+        raise MovedError("event", "ev-stale", "ev-live")
+
+    app = make_app(read_only_factory(merged[0]))
+    app.routes.insert(0, Route("/stale", stale))
+    answer = call(app, "/stale", "page=2")
+    assert answer.status == 404 and "location" not in answer.headers

@@ -138,7 +138,8 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def get_event(self, event_id: str) -> dict[str, Any]:
-        """As a row of :meth:`list_events`; raises NotFoundError."""
+        """As a row of :meth:`list_events`; raises NotFoundError, or its subclass
+        MovedError (``new_id``: the live event) for an id merged into another one."""
 
     @abc.abstractmethod
     def event_articles(self, event_id: str) -> list[dict[str, Any]]:
@@ -204,7 +205,8 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def get_storyline(self, storyline_id: str) -> dict[str, Any]:
-        """As a row of :meth:`list_storylines`; raises NotFoundError."""
+        """As a row of :meth:`list_storylines`; raises NotFoundError, or its subclass
+        MovedError (``new_id``: the live storyline) for an id merged into another one."""
 
     @abc.abstractmethod
     def article_facets(self) -> dict[str, list[dict[str, Any]]]:

@@ -307,5 +307,7 @@ def m004_event_log_ids(conn: sqlite3.Connection) -> None:
     naming it as subject or other), and an id that was merged away is followed to the
     event or storyline it went into. Without them both read the whole log, one row per
     article joined."""
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: both indexes and the record land, or none
     conn.execute("CREATE INDEX event_log_subject ON event_log(subject, action)")
     conn.execute("CREATE INDEX event_log_other ON event_log(other)")

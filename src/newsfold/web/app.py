@@ -391,14 +391,23 @@ class WebApp:
         """302 to the same address with the merged id replaced by the id it went into (in
         the path, or as a query value: ``/facts?event=...``); not cached, since the merge
         is found only when the old id is asked for."""
-        path = "/".join(
-            exc.new_id if part == exc.old_id else part for part in request.path.split("/")
-        )
+
+        def address(path: str, query: list[tuple[str, str]]) -> str:
+            return urllib.parse.quote(path) + ("?" + urllib.parse.urlencode(query) if query else "")
+
+        pairs = urllib.parse.parse_qsl(request.query_string)
+        path = request.path
+        if request.params.get("id") == exc.old_id:  # "/events/{id:path}": the id ends it
+            path = path[: len(path) - len(exc.old_id)] + exc.new_id
+        # query values are read stripped (Request.arg): " ev-x " names ev-x too
         query = [
-            (key, exc.new_id if value == exc.old_id else value)
-            for key, value in urllib.parse.parse_qsl(request.query_string)
+            (key, exc.new_id if value.strip() == exc.old_id else value) for key, value in pairs
         ]
-        location = urllib.parse.quote(path) + ("?" + urllib.parse.urlencode(query) if query else "")
+        location = address(path, query)
+        if location == address(request.path, pairs):
+            # the old id is not in the address (one the page found in the store): a 302
+            # to the same address would loop; say where it went instead
+            return self.error(kind, 404, f"{exc}; no address here to lead to it")
         message = f"{exc}: see {location}"
         response = self.error(kind, 302, message)
         response.headers.append(("Location", location))
