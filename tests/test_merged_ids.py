@@ -94,6 +94,13 @@ def test_web_redirects_merged_ids(merged: tuple[Path, dict[str, Any]]) -> None:
         ("/api/events/ev-gone", "", f"/api/events/{ids['flood']}"),
         ("/storylines/sl-gone", "", f"/storylines/{ids['floods']}"),
         ("/facts", "event=ev-older&conflicts=1", f"/facts?event={ids['flood']}&conflicts=1"),
+        ("/api/events", "storyline=sl-gone", f"/api/events?storyline={ids['floods']}"),
+        (
+            "/api/export/events.csv",
+            "storyline=sl-gone",
+            f"/api/export/events.csv?storyline={ids['floods']}",
+        ),
+        ("/api/entities", "event=ev-older", f"/api/entities?event={ids['flood']}"),
     ]
     for path_, query, location in cases:
         answer = call(app, path_, query)
@@ -105,6 +112,10 @@ def test_web_redirects_merged_ids(merged: tuple[Path, dict[str, Any]]) -> None:
     answer = call(app, "/api/events/ev-gone")
     assert answer.json()["status"] == 302
     assert call(app, "/events/ev-a").status == 404
+    # filters by an id never in the store are 404s, not empty lists
+    assert call(app, "/api/events", "storyline=sl-nothing").status == 404
+    assert call(app, "/api/entities", "event=ev-nothing").status == 404
+    assert call(app, "/api/events", f"storyline={ids['floods']}").status == 200
 
 
 def test_no_redirect_to_the_same_address(merged: tuple[Path, dict[str, Any]]) -> None:

@@ -172,7 +172,10 @@ def api_search(request: Request) -> Response:
 def api_entities(request: Request) -> Response:
     limit, offset = _limits(request)
     # entities() has no offset: fetch to the end of the page, plus one to see a next page
-    rows = request.store.entities(limit=offset + limit + 1, event=request.arg("event"))
+    event = request.arg("event")
+    if event:
+        request.store.get_event(event)  # 404 unknown, 302 merged
+    rows = request.store.entities(limit=offset + limit + 1, event=event)
     more = len(rows) > offset + limit
     total = None if more else len(rows)  # counted only when this is the last page
     return paginated(request, rows[offset : offset + limit], total, limit, offset, more)
@@ -390,7 +393,13 @@ def openapi(app_routes: Sequence[Route]) -> dict[str, Any]:
         else:
             content = {"application/json": {"schema": PAGE_SCHEMA if paged else {"type": "object"}}}
         responses: dict[str, Any] = {"200": {"description": "OK", "content": content}}
-        if any(p["in"] == "path" for p in params):
+        takes_id = any(p["in"] == "path" or p["name"] in ("event", "storyline") for p in params)
+        if takes_id:
+            responses["302"] = {
+                "description": "the event or storyline was merged into another: "
+                "Location is this address with the id it went into",
+                "headers": {"Location": {"schema": {"type": "string"}}},
+            }
             responses["404"] = {
                 "description": "no such id",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -146,9 +146,13 @@ def date_arg(request: Request, name: str) -> str | None:
 
 
 def event_filters(request: Request) -> dict[str, Any]:
-    """Store keyword filters from the query: q, from, to, lang, outlet, entity, storyline."""
+    """Store keyword filters from the query: q, from, to, lang, outlet, entity, storyline;
+    404 for an unknown storyline (302 for a merged one, see WebApp.moved)."""
+    storyline = request.arg("storyline")
+    if storyline:
+        request.store.get_storyline(storyline)
     return {
-        "storyline": request.arg("storyline"),
+        "storyline": storyline,
         "date_from": date_arg(request, "from"),
         "date_to": date_arg(request, "to"),
         "language": request.arg("lang"),
