@@ -128,7 +128,7 @@ def prepare_ecb(
         docs = [d for d in docs if d["split"] == split]
         gold = {d["id"]: d["event"] for d in docs}
         articles = prepared_articles(docs)
-        articles.sort(key=processing_order)
+        articles = processing_order(articles)
         texts = [lead(a.title, a.text) for a in articles]
         vectors = _embed(texts, embedder, cache)
         feats = [

@@ -763,7 +763,7 @@ class StreamingClusterer:
         then id): storylines are linked in this order, so they grow forward in time."""
         out = sorted(
             (self.events[e] for e in self._touched if e in self.events),
-            key=lambda e: (e.first is None, e.first or dt.date.max, e.id),
+            key=lambda e: (e.first is None, e.first or dt.date.max, e.seq, e.id),
         )
         self._touched.clear()
         return out

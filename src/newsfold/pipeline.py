@@ -189,7 +189,7 @@ class Pipeline:
         articles, more_rejections, unchanged = self._known(articles, pending)
         rejections += more_rejections
         stats.unchanged += unchanged
-        articles.sort(key=processing_order)
+        articles = processing_order(articles)
         self._batches += 1
         return _Prepared(articles, rejections, worker.submit(self._heavy, articles, stats))
 
@@ -499,9 +499,15 @@ def article_from_row(row: dict[str, Any]) -> Article:
     )
 
 
-def processing_order(article: Article) -> tuple[int, dt.date, str]:
-    """Dated articles first, oldest first; then undated; ties by id."""
-    return (article.published is None, article.published or dt.date.max, article.id)
+def processing_order(articles: Sequence[Article]) -> list[Article]:
+    """The order a batch is clustered in: dated articles oldest first, then the undated
+    ones (scored once the batch's dated reports are in); ties keep their arrival order.
+
+    Ties by arrival, not by id: a stream that arrives in date order is then clustered in
+    arrival order, so cutting it into batches anywhere gives the same events, same-day
+    reports included. An undated report is the exception: it waits for the end of its
+    batch, so which batch it falls in can change what it joins (README, limits)."""
+    return sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.max))
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
