@@ -524,6 +524,18 @@ def test_openapi_document_lists_every_api_route(app: WebApp) -> None:
                 if ref:
                     assert ref.split("/")[-1] in doc["components"]["schemas"]
     assert len(operation_ids) == len(set(operation_ids))
+    # a 302 only where a merged event or storyline id can be asked for
+    moving = {p for p, item in doc["paths"].items() if "302" in item["get"]["responses"]}
+    assert moving == {
+        "/api/events",
+        "/api/events/{id}",
+        "/api/storylines/{id}",
+        "/api/facts",
+        "/api/entities",
+        "/api/export/events.{fmt}",
+        "/api/export/facts.{fmt}",
+    }
+    assert "404" in doc["paths"]["/api/articles/{id}"]["get"]["responses"]
     paged = doc["paths"]["/api/events"]["get"]
     assert {p["name"] for p in paged["parameters"]} >= {
         "limit",

@@ -506,7 +506,9 @@ def processing_order(articles: Sequence[Article]) -> list[Article]:
     Ties by arrival, not by id: a stream that arrives in date order is then clustered in
     arrival order, so cutting it into batches anywhere gives the same events, same-day
     reports included. An undated report is the exception: it waits for the end of its
-    batch, so which batch it falls in can change what it joins (README, limits)."""
+    batch, so which batch it falls in can change what it joins and, through the document
+    frequencies, the events it founds and the copy groups it heads, what the dated reports
+    after it join (README, limits)."""
     return sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.max))
 
 

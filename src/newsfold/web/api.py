@@ -394,12 +394,17 @@ def openapi(app_routes: Sequence[Route]) -> dict[str, Any]:
             content = {"application/json": {"schema": PAGE_SCHEMA if paged else {"type": "object"}}}
         responses: dict[str, Any] = {"200": {"description": "OK", "content": content}}
         takes_id = any(p["in"] == "path" or p["name"] in ("event", "storyline") for p in params)
-        if takes_id:
+        # only event and storyline ids are ever merged (articles and formats never move)
+        moves = any(p["name"] in ("event", "storyline") for p in params) or path.startswith(
+            ("/api/events/", "/api/storylines/")
+        )
+        if moves:
             responses["302"] = {
                 "description": "the event or storyline was merged into another: "
                 "Location is this address with the id it went into",
                 "headers": {"Location": {"schema": {"type": "string"}}},
             }
+        if takes_id:
             responses["404"] = {
                 "description": "no such id",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
