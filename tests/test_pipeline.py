@@ -199,9 +199,11 @@ def test_facts_in_a_worker_process_equal_facts_in_process(tmp_path: Path) -> Non
 
 def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
     """The sample corpus as one date-ordered stream (JSON lines), same-day reports in
-    reverse id order and its two undated reports last, gives the same events whatever
-    the batch size: ties are clustered in arrival order, not by id within each batch.
-    (Storylines are linked once per batch, so their ids may still differ: README.)"""
+    reverse id order and its two undated reports where they came in, gives the same
+    events and copies whatever the batch size: ties are clustered in arrival order, not
+    by id within each batch, and undated reports wait for the end of the run, not of
+    their batch. (Storylines are linked once per batch, so their ids may still differ:
+    README.)"""
     sample = Path(__file__).resolve().parents[1] / "sample" / "articles"
     first = open_store("sqlite:///:memory:")
     _pipeline(first).run([str(sample)])
@@ -209,7 +211,8 @@ def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
     undated = {r["id"] for r in rows if r["date_source"] in ("context", "none")}
     assert len(undated) >= 2  # the sample has undated reports, re-dated from context
     rows.sort(key=lambda r: r["id"], reverse=True)
-    rows.sort(key=lambda r: (r["id"] in undated, r["published"]))  # stable: ties reversed
+    rows.sort(key=lambda r: r["published"])  # stable: ties reversed; undated where re-dated
+    assert rows[-1]["id"] not in undated  # undated reports inside the stream, not at its end
     stream = tmp_path / "stream.jsonl"
     with stream.open("w", encoding="utf-8") as out:
         for r in rows:
@@ -221,5 +224,5 @@ def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
     for size in (256, 5, 2, 1):
         store = open_store("sqlite:///:memory:")
         _pipeline(store, size).run([str(stream)])
-        results.append(sorted((r["id"], r["event"]) for r in _export(store)))
+        results.append(sorted((r["id"], r["event"], r["duplicate_of"]) for r in _export(store)))
     assert all(r == results[0] for r in results[1:])

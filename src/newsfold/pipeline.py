@@ -127,6 +127,8 @@ class Pipeline:
         # the default extractor can be rebuilt in a worker process; one passed in is used here
         self._own_extractor = extractor is not None and self.options.facts and not extractor_given
         self._batches = 0
+        # undated articles (with their vectors and facts) waiting for the end of the run
+        self._held: list[tuple[Article, np.ndarray, ArticleFacts | None]] = []
         self.deduper = Deduper()
         self.clusterer = StreamingClusterer()
         self.linker = StorylineLinker()
@@ -153,7 +155,7 @@ class Pipeline:
                         None if chunk is None else self._prepare(chunk, stats, worker, pending)
                     )
                     if pending is not None:
-                        self._commit(pending, run_id, stats)
+                        self._commit(pending, run_id, stats, last=chunk is None)
                         if progress:
                             progress(stats)
                     pending = prepared
@@ -186,6 +188,7 @@ class Pipeline:
             articles = [prepare(doc) for doc in docs]
         # the batch before this one is not committed yet: its articles count as stored
         pending = {a.id: a.content_hash for a in in_flight.articles} if in_flight else {}
+        pending.update((a.id, a.content_hash) for a, _, _ in self._held)  # stored at the end
         articles, more_rejections, unchanged = self._known(articles, pending)
         rejections += more_rejections
         stats.unchanged += unchanged
@@ -249,16 +252,19 @@ class Pipeline:
                 facts = list(self.extractor.extract_many(articles))
         return vectors, facts
 
-    def _commit(self, prepared: _Prepared, run_id: int, stats: RunStats) -> None:
-        """Group one prepared batch and store it: one transaction."""
+    def _commit(self, prepared: _Prepared, run_id: int, stats: RunStats, last: bool) -> None:
+        """Group one prepared batch and store it: one transaction. Its undated articles
+        wait for the end of the run (``last``; see :meth:`_release`)."""
         vectors, facts = prepared.future.result()
-        articles, rejections = prepared.articles, prepared.rejections
+        rejections = prepared.rejections
+        articles, vectors, facts = self._release(prepared.articles, vectors, facts, last)
+        offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
             # Another writer may have committed since we looked: check again, inside the lock.
             articles, vectors, facts, late = self._still_new(articles, vectors, facts)
             # stored meanwhile by another run with the same content: nothing to do
-            stats.unchanged += len(prepared.articles) - len(articles) - len(late)
+            stats.unchanged += offered - len(articles) - len(late)
             rejections += late
             for rejection in rejections:
                 self.store.record_rejection(run_id, rejection)
@@ -269,6 +275,30 @@ class Pipeline:
                     self._group(articles, vectors, facts, run_id, stats)
         self._generation = expected_generation
         stats.new += len(articles)
+
+    def _release(
+        self,
+        articles: list[Article],
+        vectors: np.ndarray,
+        facts: list[ArticleFacts | None],
+        last: bool,
+    ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None]]:
+        """The articles to group now: the batch's dated ones, then, at the end of the run,
+        every undated one held back, in arrival order (or, past :data:`MAX_HELD` waiting,
+        the oldest). An undated report is scored once the run's dated reports are in, so
+        where the batches are cut does not change what it, or anything else, joins."""
+        ready = [i for i, a in enumerate(articles) if a.published is not None]
+        self._held.extend(
+            (articles[i], vectors[i], facts[i])
+            for i, a in enumerate(articles)
+            if a.published is None
+        )
+        out = len(self._held) if last else max(0, len(self._held) - MAX_HELD)
+        released, self._held = self._held[:out], self._held[out:]
+        group = [articles[i] for i in ready] + [a for a, _, _ in released]
+        rows = [vectors[i] for i in ready] + [v for _, v, _ in released]
+        matrix = np.vstack(rows) if rows else vectors[:0]
+        return group, matrix, [facts[i] for i in ready] + [f for _, _, f in released]
 
     def _known(
         self, articles: list[Article], pending: dict[str, str] | None = None
@@ -499,16 +529,20 @@ def article_from_row(row: dict[str, Any]) -> Article:
     )
 
 
+# Undated articles held back for the end of a run, at most (then the oldest is grouped):
+# they wait in memory with their vectors and facts
+MAX_HELD = 2000
+
+
 def processing_order(articles: Sequence[Article]) -> list[Article]:
     """The order a batch is clustered in: dated articles oldest first, then the undated
-    ones (scored once the batch's dated reports are in); ties keep their arrival order.
+    ones (which :meth:`Pipeline._release` then holds for the end of the run); ties keep
+    their arrival order.
 
     Ties by arrival, not by id: a stream that arrives in date order is then clustered in
     arrival order, so cutting it into batches anywhere gives the same events, same-day
-    reports included. An undated report is the exception: it waits for the end of its
-    batch, so which batch it falls in can change what it joins and, through the document
-    frequencies, the events it founds and the copy groups it heads, what the dated reports
-    after it join (README, limits)."""
+    reports included; its undated reports are grouped after all of the run's dated ones
+    whatever the cuts."""
     return sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.max))
 
 
