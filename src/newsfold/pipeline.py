@@ -284,9 +284,10 @@ class Pipeline:
         last: bool,
     ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None]]:
         """The articles to group now: the batch's dated ones, then, at the end of the run,
-        every undated one held back, in arrival order (or, past :data:`MAX_HELD` waiting,
-        the oldest). An undated report is scored once the run's dated reports are in, so
-        where the batches are cut does not change what it, or anything else, joins."""
+        every undated one held back, in arrival order. An undated report is scored once the
+        run's dated reports are in, so where the batches are cut does not change what it,
+        or anything else, joins. Past :data:`MAX_HELD` waiting, the oldest goes with this
+        batch (memory bound), and there the batch boundaries matter again."""
         ready = [i for i, a in enumerate(articles) if a.published is not None]
         self._held.extend(
             (articles[i], vectors[i], facts[i])
