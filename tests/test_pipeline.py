@@ -226,3 +226,27 @@ def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
         _pipeline(store, size).run([str(stream)])
         results.append(sorted((r["id"], r["event"], r["duplicate_of"]) for r in _export(store)))
     assert all(r == results[0] for r in results[1:])
+
+
+def test_undated_articles_wait_for_the_end_of_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undated articles are stored after the run's dated ones; past MAX_HELD waiting the
+    oldest goes with the next batch; every article is stored either way."""
+    import newsfold.pipeline as pipeline_module
+
+    flood_undated = FLOOD.replace("date 2025-03-04\n", "")
+    bid_undated = BID.replace("date 2025-02-17\n", "")
+    files = {"1/u1.txt": flood_undated, "2/bid.txt": BID, "3/u2.txt": bid_undated}
+    files |= {"4/bid-2.txt": OTHER_BID, "5/flood.txt": FLOOD}
+    _write(tmp_path / "in", files)
+    for held, batch in ((2000, 1), (1, 1)):
+        monkeypatch.setattr(pipeline_module, "MAX_HELD", held)
+        store = open_store("sqlite:///:memory:")
+        stats = _pipeline(store, batch).run([str(tmp_path / "in")])
+        assert stats.new == 5
+        order = [r["id"] for r in export_rows(store, with_facts=False)]  # processing order
+        if held == 2000:
+            assert order[-2:] == ["1/u1.txt", "3/u2.txt"]  # after every dated article
+        else:
+            assert order.index("1/u1.txt") < order.index("4/bid-2.txt")  # went early
