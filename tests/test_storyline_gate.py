@@ -23,9 +23,10 @@ pytestmark = pytest.mark.slow
 SYNTH_2K_LINE_P = 0.93  # (0.941; session 3: 0.859; session 2: 0.701)
 SYNTH_2K_LINE_F1 = 0.95  # (0.958; session 3: 0.913; session 2: 0.811)
 BATCH = 256
+SYNTH_2K_LINE_P_64 = 0.9  # (0.926 with batches of 64 articles)
 
 
-def test_synthetic_stream_storylines_do_not_collapse() -> None:
+def _storylines(batch: int) -> tuple[float, float, float, int]:
     docs, feats = synthetic_2k()
     clusterer = StreamingClusterer()
     linker = StorylineLinker()
@@ -33,7 +34,7 @@ def test_synthetic_stream_storylines_do_not_collapse() -> None:
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
-        if n % BATCH == 0 or n == len(docs):
+        if n % batch == 0 or n == len(docs):
             touched = clusterer.touched()
             linker.recount(touched, clusterer.events)  # as the pipeline does
             for event in touched:
@@ -42,5 +43,25 @@ def test_synthetic_stream_storylines_do_not_collapse() -> None:
     line_of = {e: line.id for line in linker.storylines.values() for e in line.events}
     pred = {m: line_of[e.id] for e in clusterer.events.values() for m in e.members}
     p, r, f = bcubed({d.id: d.label["storyline"] for d in docs}, pred)
-    assert p >= SYNTH_2K_LINE_P, (p, r, f, len(linker.storylines))
-    assert f >= SYNTH_2K_LINE_F1, (p, r, f, len(linker.storylines))
+    return p, r, f, len(linker.storylines)
+
+
+def test_synthetic_stream_storylines_do_not_collapse() -> None:
+    p, r, f, lines = _storylines(BATCH)
+    assert p >= SYNTH_2K_LINE_P, (p, r, f, lines)
+    assert f >= SYNTH_2K_LINE_F1, (p, r, f, lines)
+
+
+def test_storylines_hold_with_batches_of_64() -> None:
+    p, r, f, lines = _storylines(64)
+    assert p >= SYNTH_2K_LINE_P_64, (p, r, f, lines)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known (BENCHMARKS.md, README limits): with batches of a few articles the "
+    "storylines snowball (P 0.47 at 4); remove this mark when that is fixed",
+)
+def test_storylines_hold_with_tiny_batches() -> None:
+    p, r, f, lines = _storylines(4)
+    assert p >= SYNTH_2K_LINE_P_64, (p, r, f, lines)
