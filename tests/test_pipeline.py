@@ -250,3 +250,68 @@ def test_undated_articles_wait_for_the_end_of_the_run(
             assert order[-2:] == ["1/u1.txt", "3/u2.txt"]  # after every dated article
         else:
             assert order.index("1/u1.txt") < order.index("4/bid-2.txt")  # went early
+
+
+def test_a_run_that_raised_hands_no_undated_article_to_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that raises leaves its waiting undated articles unstored (as a crash would);
+    the next run of the same Pipeline neither stores them under its own run nor counts
+    them: its new + unchanged + rejected add up to what it read."""
+    _write(tmp_path / "a", {"1/u.txt": FLOOD.replace("date 2025-03-04\n", ""), "2/bid.txt": BID})
+    _write(tmp_path / "b", {"1/other.txt": OTHER_BID})
+    store = open_store("sqlite:///:memory:")
+    pipeline = _pipeline(store, 1)
+    commit = pipeline._commit
+    calls = []
+
+    def failing(*args, **kwargs):  # the second commit fails (a busy store, say)
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("busy")
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_commit", failing)
+    with pytest.raises(RuntimeError):
+        pipeline.run([str(tmp_path / "a")])
+    monkeypatch.setattr(pipeline, "_commit", commit)
+    for folder, stored in (("b", ["1/other.txt"]), ("a", ["1/other.txt", "1/u.txt", "2/bid.txt"])):
+        stats = pipeline.run([str(tmp_path / folder)])
+        assert stats.new + stats.unchanged + stats.rejected == stats.read
+        assert sorted(r["id"] for r in _export(store)) == stored
+
+
+def test_a_held_vector_does_not_keep_its_batch_matrix(memory_store) -> None:
+    """Undated articles wait with a copy of their vector, not a view of the batch's
+    matrix (which would keep every such batch's matrix in memory)."""
+    import datetime as dt
+
+    import numpy as np
+
+    from newsfold.models import Article
+
+    pipeline = _pipeline(memory_store)
+    arts = [
+        Article(
+            id=str(i),
+            path=str(i),
+            format="txt",
+            raw="",
+            text="x",
+            title="t",
+            url=None,
+            source=None,
+            language="en",
+            language_confidence=1.0,
+            published=None if i == 0 else dt.date(2025, 1, 1),
+            date_source="none",
+            date_confidence=0.0,
+            date_evidence="",
+            line=None,
+            removed_lines=0,
+        )
+        for i in range(64)
+    ]
+    pipeline._release(arts, np.ones((64, 8), dtype=np.float32), [None] * 64, last=False)
+    [(_, vector, _)] = pipeline._held
+    assert vector.base is None or vector.base.nbytes == vector.nbytes

@@ -160,6 +160,9 @@ class Pipeline:
                             progress(stats)
                     pending = prepared
         finally:
+            # a run that raised leaves its undated articles unstored, as a crash would
+            # (running again stores them): never hand them to the next run
+            self._held = []
             for pool in self._pools.values():
                 pool.shutdown(cancel_futures=True)
             self._pools.clear()
@@ -289,8 +292,8 @@ class Pipeline:
         or anything else, joins. Past :data:`MAX_HELD` waiting, the oldest goes with this
         batch (memory bound), and there the batch boundaries matter again."""
         ready = [i for i, a in enumerate(articles) if a.published is not None]
-        self._held.extend(
-            (articles[i], vectors[i], facts[i])
+        self._held.extend(  # a copy of the row: a view would keep the batch's matrix alive
+            (articles[i], np.array(vectors[i]), facts[i])
             for i, a in enumerate(articles)
             if a.published is None
         )
