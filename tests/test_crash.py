@@ -172,7 +172,6 @@ def test_sigkill_mid_batch_then_rerun_equals_uninterrupted(corpus: Path, tmp_pat
     seen = _articles(db)
     stored = kill_when(cmd, db, lambda: _articles(db) > seen and _in_write_transaction(db))
     assert seen < stored < total
-    assert stored % BATCH == 0 or stored > seen  # whole batches only
     # 3. killed again straight away, maybe while it is still skipping known articles
     kill_when(cmd, db, lambda: True)
     # then a normal run finishes the job

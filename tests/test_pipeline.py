@@ -312,6 +312,28 @@ def test_a_held_vector_does_not_keep_its_batch_matrix(memory_store) -> None:
         )
         for i in range(64)
     ]
-    pipeline._release(arts, np.ones((64, 8), dtype=np.float32), [None] * 64, last=False)
+    pipeline._release(arts, np.ones((64, 8), dtype=np.float32), [None] * 64)
     [(_, vector, _)] = pipeline._held
     assert vector.base is None or vector.base.nbytes == vector.nbytes
+
+
+def test_held_undated_articles_are_bounded_by_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_HELD_BYTES of raw input and text waiting, the oldest undated article goes
+    with the current batch; at the end of the run the rest are stored in batches of their
+    own (one transaction each), and every article is stored once."""
+    import newsfold.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "MAX_HELD_BYTES", len(FLOOD) * 2)
+    files = {
+        f"{i}/u{i}.txt": FLOOD.replace("date 2025-03-04\n", "") + f" Update {i}." for i in range(5)
+    }
+    files |= {"9/bid.txt": BID}
+    _write(tmp_path / "in", files)
+    store = open_store("sqlite:///:memory:")
+    stats = _pipeline(store, 2).run([str(tmp_path / "in")])
+    assert stats.new == 6 and stats.read == 6
+    order = [r["id"] for r in export_rows(store, with_facts=False)]
+    assert order.index("0/u0.txt") < order.index("9/bid.txt")  # went early: over the bound
+    assert order[-1] == "4/u4.txt"

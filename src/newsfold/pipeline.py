@@ -257,10 +257,33 @@ class Pipeline:
 
     def _commit(self, prepared: _Prepared, run_id: int, stats: RunStats, last: bool) -> None:
         """Group one prepared batch and store it: one transaction. Its undated articles
-        wait for the end of the run (``last``; see :meth:`_release`)."""
+        wait for the end of the run (``last``; see :meth:`_release`), and are then grouped
+        in batches of their own, a transaction each (a short write lock, as for any batch)."""
         vectors, facts = prepared.future.result()
-        rejections = prepared.rejections
-        articles, vectors, facts = self._release(prepared.articles, vectors, facts, last)
+        articles, vectors, facts = self._release(prepared.articles, vectors, facts)
+        self._store(articles, vectors, facts, prepared.rejections, run_id, stats)
+        while last and self._held:
+            size = max(1, self.options.batch_size)
+            chunk, self._held = self._held[:size], self._held[size:]
+            self._store(
+                [a for a, _, _ in chunk],
+                np.vstack([v for _, v, _ in chunk]),
+                [f for _, _, f in chunk],
+                [],
+                run_id,
+                stats,
+            )
+
+    def _store(
+        self,
+        articles: list[Article],
+        vectors: np.ndarray,
+        facts: list[ArticleFacts | None],
+        rejections: list[Rejection],
+        run_id: int,
+        stats: RunStats,
+    ) -> None:
+        """Group ``articles`` and store them with ``rejections``: one transaction."""
         offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
@@ -268,7 +291,7 @@ class Pipeline:
             articles, vectors, facts, late = self._still_new(articles, vectors, facts)
             # stored meanwhile by another run with the same content: nothing to do
             stats.unchanged += offered - len(articles) - len(late)
-            rejections += late
+            rejections = rejections + late
             for rejection in rejections:
                 self.store.record_rejection(run_id, rejection)
             stats.rejected += len(rejections)
@@ -280,24 +303,25 @@ class Pipeline:
         stats.new += len(articles)
 
     def _release(
-        self,
-        articles: list[Article],
-        vectors: np.ndarray,
-        facts: list[ArticleFacts | None],
-        last: bool,
+        self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
     ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None]]:
-        """The articles to group now: the batch's dated ones, then, at the end of the run,
-        every undated one held back, in arrival order. An undated report is scored once the
-        run's dated reports are in, so where the batches are cut does not change what it,
-        or anything else, joins. Past :data:`MAX_HELD` waiting, the oldest goes with this
-        batch (memory bound), and there the batch boundaries matter again."""
+        """The articles to group now: the batch's dated ones. The undated ones are held for
+        the end of the run (:meth:`_commit`), in arrival order: an undated report is scored
+        once the run's dated reports are in, so where the batches are cut does not change
+        what it, or anything else, joins. Past :data:`MAX_HELD` articles or
+        :data:`MAX_HELD_BYTES` of raw input and text waiting, the oldest go with this batch
+        (a memory bound), and there the batch boundaries matter again."""
         ready = [i for i, a in enumerate(articles) if a.published is not None]
         self._held.extend(  # a copy of the row: a view would keep the batch's matrix alive
             (articles[i], np.array(vectors[i]), facts[i])
             for i, a in enumerate(articles)
             if a.published is None
         )
-        out = len(self._held) if last else max(0, len(self._held) - MAX_HELD)
+        sizes = [len(a.raw) + len(a.text) for a, _, _ in self._held]
+        total, out = sum(sizes), 0
+        while out < len(sizes) and (len(sizes) - out > MAX_HELD or total > MAX_HELD_BYTES):
+            total -= sizes[out]
+            out += 1
         released, self._held = self._held[:out], self._held[out:]
         group = [articles[i] for i in ready] + [a for a, _, _ in released]
         rows = [vectors[i] for i in ready] + [v for _, v, _ in released]
@@ -536,6 +560,7 @@ def article_from_row(row: dict[str, Any]) -> Article:
 # Undated articles held back for the end of a run, at most (then the oldest is grouped):
 # they wait in memory with their vectors and facts
 MAX_HELD = 2000
+MAX_HELD_BYTES = 100_000_000  # ...and at most this many characters of raw input and text
 
 
 def processing_order(articles: Sequence[Article]) -> list[Article]:
