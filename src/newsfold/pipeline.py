@@ -263,8 +263,9 @@ class Pipeline:
         articles, vectors, facts = self._release(prepared.articles, vectors, facts)
         self._store(articles, vectors, facts, prepared.rejections, run_id, stats)
         while last and self._held:
-            size = max(1, self.options.batch_size)
-            chunk, self._held = self._held[:size], self._held[size:]
+            # a fixed size, not --batch-size: re-dating and storyline linking run once per
+            # batch, and re-dated copies change which copy heads a group
+            chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
             self._store(
                 [a for a, _, _ in chunk],
                 np.vstack([v for _, v, _ in chunk]),
@@ -561,6 +562,7 @@ def article_from_row(row: dict[str, Any]) -> Article:
 # they wait in memory with their vectors and facts
 MAX_HELD = 2000
 MAX_HELD_BYTES = 100_000_000  # ...and at most this many characters of raw input and text
+HELD_BATCH = 256  # held articles are stored at the end of a run in batches of this size
 
 
 def processing_order(articles: Sequence[Article]) -> list[Article]:
