@@ -266,14 +266,7 @@ class Pipeline:
             # a fixed size, not --batch-size: re-dating and storyline linking run once per
             # batch, and re-dated copies change which copy heads a group
             chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
-            self._store(
-                [a for a, _, _ in chunk],
-                np.vstack([v for _, v, _ in chunk]),
-                [f for _, _, f in chunk],
-                [],
-                run_id,
-                stats,
-            )
+            self._store(*_columns(chunk, vectors[:0]), [], run_id, stats)
 
     def _store(
         self,
@@ -324,10 +317,8 @@ class Pipeline:
             total -= sizes[out]
             out += 1
         released, self._held = self._held[:out], self._held[out:]
-        group = [articles[i] for i in ready] + [a for a, _, _ in released]
-        rows = [vectors[i] for i in ready] + [v for _, v, _ in released]
-        matrix = np.vstack(rows) if rows else vectors[:0]
-        return group, matrix, [facts[i] for i in ready] + [f for _, _, f in released]
+        now = [(articles[i], vectors[i], facts[i]) for i in ready]
+        return _columns(now + released, vectors[:0])
 
     def _known(
         self, articles: list[Article], pending: dict[str, str] | None = None
@@ -575,6 +566,15 @@ def processing_order(articles: Sequence[Article]) -> list[Article]:
     reports included; its undated reports are grouped after all of the run's dated ones
     whatever the cuts."""
     return sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.max))
+
+
+def _columns(
+    rows: Sequence[tuple[Article, np.ndarray, ArticleFacts | None]], empty: np.ndarray
+) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None]]:
+    """(article, vector, facts) rows as the three columns the grouping takes (``empty``:
+    the 0-row matrix to return when there are no rows)."""
+    matrix = np.vstack([v for _, v, _ in rows]) if rows else empty
+    return [a for a, _, _ in rows], matrix, [f for _, _, f in rows]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -393,11 +393,10 @@ def openapi(app_routes: Sequence[Route]) -> dict[str, Any]:
         else:
             content = {"application/json": {"schema": PAGE_SCHEMA if paged else {"type": "object"}}}
         responses: dict[str, Any] = {"200": {"description": "OK", "content": content}}
-        takes_id = any(p["in"] == "path" or p["name"] in ("event", "storyline") for p in params)
+        filters_by_id = any(p["name"] in ("event", "storyline") for p in params)
+        takes_id = filters_by_id or any(p["in"] == "path" for p in params)
         # only event and storyline ids are ever merged (articles and formats never move)
-        moves = any(p["name"] in ("event", "storyline") for p in params) or path.startswith(
-            ("/api/events/", "/api/storylines/")
-        )
+        moves = filters_by_id or path.startswith(("/api/events/", "/api/storylines/"))
         if moves:
             responses["302"] = {
                 "description": "the event or storyline was merged into another: "
