@@ -10,7 +10,8 @@ same-day reports in a random arrival order; every ``--undated-every``-th report 
 date and is put back at a regular spot inside the stream (0: none). The stream is run
 through the whole pipeline (hashing embedder, facts off) once per batch size, and every
 run is compared with the first: articles whose event id, ``duplicate_of`` or storyline id
-differ. Events and copies should never differ; storyline ids may (README, limits).
+differ. None should (since session 6 storylines too: they are linked in weekly rounds,
+not per batch; README).
 """
 
 from __future__ import annotations

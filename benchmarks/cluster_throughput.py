@@ -8,8 +8,8 @@ languages). Vectors come from :class:`newsfold.embed.HashingEmbedder` (512
 dimensions, the size of the USE vectors), computed *before* the clock starts,
 as are the lexical features: the timings are the clusterer's own work
 (candidate retrieval from the centroid index, pair scoring, event updates,
-merges) plus storyline linking of the touched events once per batch of 256 and the
-summing again of the storylines that changed (as the pipeline does), not embedding,
+merges) plus storyline linking of the changed events in weekly rounds and the summing
+again of the storylines that changed (as the pipeline does), not embedding,
 cleaning or the store. Times are given as wall and as CPU seconds of the process
 (``time.process_time``: steadier on a shared machine).
 
@@ -48,9 +48,9 @@ from newsfold.embed import HashingEmbedder, lead  # noqa: E402
 from newsfold.evaluate import bcubed  # noqa: E402
 from newsfold.events import StreamingClusterer  # noqa: E402
 from newsfold.features import DocFeatures, doc_features  # noqa: E402
-from newsfold.storylines import StorylineLinker  # noqa: E402
+from newsfold.storylines import StorylineLinker, link_period, link_round  # noqa: E402
 
-BATCH = 256  # the pipeline's default batch size: storylines are linked once per batch
+BATCH = 256  # the pipeline's default batch size
 
 
 def synthetic(n: int, seed: int) -> tuple[list[DocFeatures], dict[str, str]]:
@@ -130,17 +130,24 @@ def _run(
     slices, cpu_slices = [], []
     started, cpu_started = time.perf_counter(), time.process_time()
     mark, cpu_mark = started, cpu_started
+    unlinked: dict[str, None] = {}  # events changed since the last round of linking
+    period: int | None = None
     for count, doc in enumerate(feats, 1):
+        if doc.date is not None:  # as the pipeline: a round of linking at each new week
+            now_period = link_period(doc.date)
+            if period is not None and now_period > period:
+                link_round(linker, unlinked, clusterer.events, clusterer.df)
+                unlinked.clear()
+            period = now_period if period is None else max(period, now_period)
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
-        if count % BATCH == 0 or count == len(feats):  # as the pipeline: once per batch
-            touched = clusterer.touched()
-            linker.recount(touched, clusterer.events)
-            for event in touched:
-                linker.link(event, clusterer.df, clusterer.events)
+        unlinked.update((e.id, None) for e in clusterer.touched())
+        if count == len(feats):  # ...and at the end of the run
+            link_round(linker, unlinked, clusterer.events, clusterer.df)
+        if count % BATCH == 0 or count == len(feats):  # what a batch hands the store
             linker.retired()
-            linker.touched()  # storylines summed again, for the store
+            linker.touched()
         if count % 1000 == 0:
             now, cpu_now = time.perf_counter(), time.process_time()
             slices.append(round(1000 / (now - mark)))

@@ -197,13 +197,9 @@ def test_facts_in_a_worker_process_equal_facts_in_process(tmp_path: Path) -> Non
     assert sum(bool(f and f.get("quantities")) for f in stored[1][0].values()) >= 3
 
 
-def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
-    """The sample corpus as one date-ordered stream (JSON lines), same-day reports in
-    reverse id order and its two undated reports where they came in, gives the same
-    events and copies whatever the batch size: ties are clustered in arrival order, not
-    by id within each batch, and undated reports wait for the end of the run, not of
-    their batch. (Storylines are linked once per batch, so their ids may still differ:
-    README.)"""
+def _sample_stream(tmp_path: Path) -> Path:
+    """The sample corpus as one date-ordered JSONL stream: same-day reports in reverse id
+    order, its undated reports (re-dated from context in a folder run) where they came in."""
     sample = Path(__file__).resolve().parents[1] / "sample" / "articles"
     first = open_store("sqlite:///:memory:")
     _pipeline(first).run([str(sample)])
@@ -220,12 +216,106 @@ def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
             if r["id"] not in undated:
                 line["published"] = r["published"]
             out.write(json.dumps(line) + "\n")
+    return stream
+
+
+def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
+    """The sample corpus as one date-ordered stream (JSON lines), same-day reports in
+    reverse id order and its two undated reports where they came in, gives the same
+    events, copies and storylines whatever the batch size: ties are clustered in arrival
+    order, not by id within each batch, undated reports wait for the end of the run, not
+    of their batch, and storylines are linked where the stream enters a new week, not at
+    batch ends."""
+    stream = _sample_stream(tmp_path)
     results = []
     for size in (256, 5, 2, 1):
         store = open_store("sqlite:///:memory:")
         _pipeline(store, size).run([str(stream)])
-        results.append(sorted((r["id"], r["event"], r["duplicate_of"]) for r in _export(store)))
+        rows = _export(store)
+        results.append(
+            sorted((r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in rows)
+        )
+        assert all(r["storyline"] for r in rows)  # every event linked by the end of the run
     assert all(r == results[0] for r in results[1:])
+
+
+def test_a_stream_stopped_mid_week_resumes_as_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that stops between storyline rounds (here: a batch's commit fails) leaves
+    events stored unlinked; a new Pipeline on the same store links them in the week the
+    stream had reached, so the store ends as after one uninterrupted run (stopped at each
+    batch in turn)."""
+    stream = _sample_stream(tmp_path)
+    whole = open_store("sqlite:///:memory:")
+    _pipeline(whole, 3).run([str(stream)])
+    expected = sorted(
+        (r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in _export(whole)
+    )
+    for stop in range(2, 100):
+        store = open_store("sqlite:///:memory:")
+        stopped = _pipeline(store, 3)
+        commit = stopped._commit
+        calls = []
+
+        def failing(*args, calls=calls, stop=stop, commit=commit, **kwargs):  # bound now
+            calls.append(1)
+            if len(calls) == stop:
+                raise RuntimeError("killed")
+            return commit(*args, **kwargs)
+
+        monkeypatch.setattr(stopped, "_commit", failing)
+        try:
+            stopped.run([str(stream)])
+        except RuntimeError:
+            pass
+        else:
+            break  # the run has fewer batches: every stopping point was tried
+        unlinked = [r for r in store.list_events() if r["storyline"] is None]
+        _pipeline(store, 3).run([str(stream)])
+        got = sorted(
+            (r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in _export(store)
+        )
+        assert got == expected, (stop, len(unlinked))
+
+
+def test_a_run_without_input_links_what_a_stopped_run_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = _sample_stream(tmp_path)
+    store = open_store("sqlite:///:memory:")
+    stopped = _pipeline(store, 3)
+    commit = stopped._commit
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 6:
+            raise RuntimeError("killed")
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(stopped, "_commit", failing)
+    with pytest.raises(RuntimeError):
+        stopped.run([str(stream)])
+    assert any(r["storyline"] is None for r in store.list_events())
+    (tmp_path / "empty").mkdir()
+    _pipeline(store, 3).run([str(tmp_path / "empty")])
+    assert all(r["storyline"] for r in store.list_events())
+
+
+def test_undated_articles_released_early_are_still_redated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_HELD an undated article is grouped with the current batch, which then ends
+    with a round of storyline linking, so it is re-dated on its storyline as at the end."""
+    import newsfold.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "MAX_HELD", 0)
+    store = open_store("sqlite:///:memory:")
+    _pipeline(store, 3).run([str(_sample_stream(tmp_path))])
+    rows = _export(store)
+    assert all(r["published"] for r in rows)
+    assert sum(r["date_source"] == "context" for r in rows) >= 2
 
 
 def test_undated_articles_wait_for_the_end_of_the_run(

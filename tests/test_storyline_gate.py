@@ -5,8 +5,9 @@ embedder) holds storylines of 1-4 events of eight kinds in invented places, so e
 the same kind look alike on topic; only their places, people and organisations tell
 storylines apart. Storylines linked on topic and on relative name shares collapsed there
 (13 storylines for 366, BCubed precision 0.021, F1 0.040); the rare-name gate in
-:mod:`newsfold.storylines` keeps them apart. Events are linked in batches of 256 articles,
-as the pipeline does; floors sit just under the figures reached (in parentheses).
+:mod:`newsfold.storylines` keeps them apart. Events are linked as the pipeline links them:
+where the stream enters a new week and at the end of a run (batch boundaries play no
+part); floors sit just under the figures reached (in parentheses).
 """
 
 from __future__ import annotations
@@ -15,32 +16,41 @@ import pytest
 
 from newsfold.evaluate import bcubed
 from newsfold.events import StreamingClusterer
-from newsfold.storylines import StorylineLinker
+from newsfold.storylines import LINK_DAYS, StorylineLinker, link_period, link_round
 from synthetic_stream import synthetic_2k  # tests/ is on the path (pytest rootdir)
 
 pytestmark = pytest.mark.slow
 
 SYNTH_2K_LINE_P = 0.93  # (0.941, F1 0.957 with RARE_INSIDE; session 3: 0.859; session 2: 0.701)
-SYNTH_2K_LINE_F1 = 0.95  # (0.958; session 3: 0.913; session 2: 0.811)
-BATCH = 256
-SYNTH_2K_LINE_P_64 = 0.93  # (0.939 with batches of 64 articles)
-SYNTH_2K_LINE_P_TINY = 0.88  # (0.895 with batches of 4; 0.472 before RARE_INSIDE)
+SYNTH_2K_LINE_F1 = 0.95  # (0.957; session 3: 0.913; session 2: 0.811)
+SYNTH_2K_LINE_P_TINY = 0.88  # (0.895 with runs of 4 articles; 0.472 before RARE_INSIDE)
 
 
-def _storylines(batch: int) -> tuple[float, float, float, int]:
+def _storylines(run: int | None = None) -> tuple[float, float, float, int]:
+    """Storyline BCubed on the synthetic 2k stream, linked where the stream enters a new
+    link period and at the end of each run of ``run`` articles (None: one run)."""
+    assert LINK_DAYS == 7  # the figures above were measured with weekly rounds
     docs, feats = synthetic_2k()
     clusterer = StreamingClusterer()
     linker = StorylineLinker()
+    period = None
+
+    def linked() -> None:  # a round, as Pipeline._link_storylines
+        touched = [e.id for e in clusterer.touched()]
+        link_round(linker, touched, clusterer.events, clusterer.df)
+
     for n, doc in enumerate(feats, 1):
+        if doc.date is not None:
+            now = link_period(doc.date)
+            if period is not None and now > period:
+                linked()
+            period = now if period is None else max(period, now)
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
-        if n % batch == 0 or n == len(docs):
-            touched = clusterer.touched()
-            linker.recount(touched, clusterer.events)  # as the pipeline does
-            for event in touched:
-                linker.link(event, clusterer.df, clusterer.events)
-            linker.touched()
+        if (run and n % run == 0) or n == len(docs):
+            linked()
+            period = None  # a new run
     line_of = {e: line.id for line in linker.storylines.values() for e in line.events}
     pred = {m: line_of[e.id] for e in clusterer.events.values() for m in e.members}
     p, r, f = bcubed({d.id: d.label["storyline"] for d in docs}, pred)
@@ -48,19 +58,15 @@ def _storylines(batch: int) -> tuple[float, float, float, int]:
 
 
 def test_synthetic_stream_storylines_do_not_collapse() -> None:
-    p, r, f, lines = _storylines(BATCH)
+    p, r, f, lines = _storylines()
     assert p >= SYNTH_2K_LINE_P, (p, r, f, lines)
     assert f >= SYNTH_2K_LINE_F1, (p, r, f, lines)
 
 
-def test_storylines_hold_with_batches_of_64() -> None:
-    p, r, f, lines = _storylines(64)
-    assert p >= SYNTH_2K_LINE_P_64, (p, r, f, lines)
-
-
-def test_storylines_hold_with_tiny_batches() -> None:
-    """Summed again after every few articles, storylines once snowballed (P 0.47 with
-    batches of 4, 0.27 with 1) until the rare-name gate asked for names that two of the
-    storyline's events hold (RARE_INSIDE)."""
+def test_storylines_hold_with_tiny_runs() -> None:
+    """A desk that runs newsfold every few minutes links storylines at the end of every
+    run. Summed again after every few articles, storylines once snowballed (P 0.47 with
+    rounds every 4 articles, 0.27 with every one) until the rare-name gate asked for names
+    that two of the storyline's events hold (RARE_INSIDE)."""
     p, r, f, lines = _storylines(4)
     assert p >= SYNTH_2K_LINE_P_TINY, (p, r, f, lines)

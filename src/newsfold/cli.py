@@ -85,7 +85,8 @@ def cli() -> None:
     default=256,
     show_default=True,
     type=click.IntRange(1, 100_000),
-    help="Articles per transaction; a crash loses at most the current batch.",
+    help="Articles per transaction; a crash loses at most the two batches in flight. "
+    "For input in date order, events and storylines do not depend on it.",
 )
 @click.option(
     "--embedder",

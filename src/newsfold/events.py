@@ -198,6 +198,8 @@ class EventState:
     exemplars: list[np.ndarray] = field(default_factory=list)  # first EXEMPLARS member vectors
     salient: Counter[str] = field(default_factory=Counter)  # members naming it up front
     seq: int = 0  # articles the clusterer had seen when this event was founded (its age)
+    # changed since the storyline linker last placed it (persisted: a resumed run links it)
+    unlinked: bool = False
     tfidf_norm: float = 0.0  # cached norm of the TF-IDF vector of ``terms``
     norm_docs: int = 0  # stream size when ``tfidf_norm`` was computed (0: stale)
     norm_size: int = 0  # event size when ``tfidf_norm`` was computed
@@ -230,6 +232,7 @@ class EventState:
             self.exemplars.append(np.asarray(doc.vector, dtype=np.float32))
         if not self.title and doc.title:
             self.title = doc.title
+        self.unlinked = True
         self.cache.clear()
 
     def absorb(self, other: EventState) -> None:
@@ -251,6 +254,7 @@ class EventState:
         self.exemplars.extend(other.exemplars[: max(0, room)])
         if not self.title:
             self.title = other.title
+        self.unlinked = True
         self.norm_docs = 0
         self.cache.clear()
         self.sticky.clear()
@@ -318,6 +322,7 @@ class EventState:
             "members": self.members,
             "title": self.title,
             "storyline": self.storyline,
+            "unlinked": self.unlinked,
             "title_terms": self.title_terms,
             "salient": self.salient,
             "seq": self.seq,
@@ -353,6 +358,7 @@ class EventState:
             members=list(data["members"]),
             title=data["title"],
             storyline=data.get("storyline"),
+            unlinked=bool(data.get("unlinked", False)),
             title_terms=Counter(data.get("title_terms", {})),
             salient=Counter(data.get("salient", {})),
             seq=int(data.get("seq", 0)),
@@ -761,10 +767,7 @@ class StreamingClusterer:
     def touched(self) -> list[EventState]:
         """Events changed since the last call, oldest first (by first date, undated last,
         then id): storylines are linked in this order, so they grow forward in time."""
-        out = sorted(
-            (self.events[e] for e in self._touched if e in self.events),
-            key=lambda e: (e.first is None, e.first or dt.date.max, e.seq, e.id),
-        )
+        out = sorted((self.events[e] for e in self._touched if e in self.events), key=oldest_first)
         self._touched.clear()
         return out
 
@@ -788,6 +791,12 @@ DENSITY_DAYS = 7  # events first dated within this many days of an article compe
 DATED_NAME_MISS = 0.7
 MERGE_CANDIDATES = 5  # neighbours (by embedding) a grown event is compared with
 PROBE_TERMS = 300  # an event compared as one article keeps its most frequent words
+
+
+def oldest_first(event: EventState) -> tuple[bool, dt.date, int, str]:
+    """Sort key: by first date, undated last, then founding order and id (storylines are
+    linked in this order, so they grow forward in time)."""
+    return (event.first is None, event.first or dt.date.max, event.seq, event.id)
 
 
 def _checkpoint(size: int) -> bool:

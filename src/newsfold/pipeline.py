@@ -37,12 +37,12 @@ from newsfold.clean import clean
 from newsfold.dating import anchor_on_related, resolve_date, weekday_mentions
 from newsfold.dedupe import Deduper
 from newsfold.embed import Embedder, lead, make_embedder
-from newsfold.events import StreamingClusterer
+from newsfold.events import EventState, StreamingClusterer, oldest_first
 from newsfold.features import doc_features
 from newsfold.ingest import IngestLimits, iter_inputs
 from newsfold.models import Article, RawDocument, Rejection, RunStats
 from newsfold.store import Store
-from newsfold.storylines import StorylineLinker
+from newsfold.storylines import StorylineLinker, link_period, link_round
 
 if TYPE_CHECKING:  # the facts stage loads spaCy: import it only when it is used
     from newsfold.facts import ArticleFacts, FactExtractor
@@ -132,6 +132,11 @@ class Pipeline:
         self.deduper = Deduper()
         self.clusterer = StreamingClusterer()
         self.linker = StorylineLinker()
+        # events changed since storylines were last linked (see _link_storylines), and the
+        # link period (LINK_DAYS) of the stream's latest dated article this run
+        self._unlinked: dict[str, None] = {}
+        self._period: int | None = None
+        self._batches_run = 0  # batches committed by the current run
         self._generation = -1
 
     # ------------------------------------------------------------------
@@ -147,6 +152,8 @@ class Pipeline:
         # and spaCy release the GIL for most of it), so both cores work. Commits stay one
         # transaction per batch, in input order: the store ends up exactly as unpipelined.
         pending: _Prepared | None = None
+        self._period = None
+        self._batches_run = 0
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
                 chunks = _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size)
@@ -159,6 +166,9 @@ class Pipeline:
                         if progress:
                             progress(stats)
                     pending = prepared
+            if not self._batches_run:
+                # no input: still link what a stopped run left unlinked (stored flags)
+                self._store([], np.zeros((0, 0), np.float32), [], [], run_id, stats, link=True)
         finally:
             # a run that raised leaves its undated articles unstored, as a crash would
             # (running again stores them): never hand them to the next run
@@ -260,13 +270,17 @@ class Pipeline:
         wait for the end of the run (``last``; see :meth:`_release`), and are then grouped
         in batches of their own, a transaction each (a short write lock, as for any batch)."""
         vectors, facts = prepared.future.result()
+        self._batches_run += 1
         articles, vectors, facts = self._release(prepared.articles, vectors, facts)
-        self._store(articles, vectors, facts, prepared.rejections, run_id, stats)
+        # undated articles released early (MAX_HELD) are re-dated on their storylines in
+        # this batch: link first (there batch boundaries matter, as for what they join)
+        early = any(a.published is None for a in articles)
+        self._store(articles, vectors, facts, prepared.rejections, run_id, stats, last or early)
         while last and self._held:
             # a fixed size, not --batch-size: re-dating and storyline linking run once per
-            # batch, and re-dated copies change which copy heads a group
+            # batch of them, and re-dated copies change which copy heads a group
             chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
-            self._store(*_columns(chunk, vectors[:0]), [], run_id, stats)
+            self._store(*_columns(chunk, vectors[:0]), [], run_id, stats, link=True)
 
     def _store(
         self,
@@ -276,8 +290,10 @@ class Pipeline:
         rejections: list[Rejection],
         run_id: int,
         stats: RunStats,
+        link: bool = False,
     ) -> None:
-        """Group ``articles`` and store them with ``rejections``: one transaction."""
+        """Group ``articles`` and store them with ``rejections``: one transaction.
+        ``link``: link all changed events to storylines at the end (the end of a run)."""
         offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
@@ -290,9 +306,9 @@ class Pipeline:
                 self.store.record_rejection(run_id, rejection)
             stats.rejected += len(rejections)
             stats.rejections.extend(rejections)
-            if articles:
+            if articles or (link and self._unlinked):
                 with self._timed(stats, "group"):
-                    self._group(articles, vectors, facts, run_id, stats)
+                    self._group(articles, vectors, facts, run_id, stats, link)
         self._generation = expected_generation
         stats.new += len(articles)
 
@@ -378,6 +394,9 @@ class Pipeline:
         self.deduper.load(self.store.dedupe_rows())
         self.clusterer.load(self.store.load_events(), self.store.load_frequencies())
         self.linker.load(self.store.load_storylines())
+        # events a run changed and had not yet linked when it stopped (or another writer)
+        waiting = (e for e in self.clusterer.events.values() if e.unlinked)
+        self._unlinked = {e.id: None for e in sorted(waiting, key=oldest_first)}
 
     def _group(
         self,
@@ -386,11 +405,25 @@ class Pipeline:
         facts: list[ArticleFacts | None],
         run_id: int,
         stats: RunStats,
+        link: bool = False,
     ) -> None:
         store = self.store
         seq = store.next_seq()
         event_of: dict[str, str] = {}
+        changed: dict[str, EventState] = {}  # events to save: grouped into, or linked
+        grouped: dict[str, None] = {}  # events articles joined (corroborated again)
+        if self._period is None and self._unlinked:
+            # resuming a stream that stopped before linking: in the period it had reached
+            events = self.clusterer.events
+            dates = [events[e].last for e in self._unlinked if e in events and events[e].last]
+            self._period = link_period(max(d for d in dates if d)) if dates else None
         for offset, (art, vec) in enumerate(zip(articles, vectors, strict=True)):
+            if art.published is not None:
+                period = link_period(art.published)
+                if self._period is not None and period > self._period:
+                    # the stream entered a new period: link what changed before it
+                    self._link_storylines(run_id, changed, grouped)
+                self._period = period if self._period is None else max(self._period, period)
             sig, canonical, repointed = self.deduper.add(
                 art.id, art.content_hash, art.full_text, art.published
             )
@@ -422,15 +455,12 @@ class Pipeline:
                 store.merge_events(absorbed, into)
                 store.log(run_id, "merge", absorbed, other=into)
 
-        touched = self.clusterer.touched()
-        self.linker.recount(touched, self.clusterer.events)
-        for event in touched:
-            line_id, moved_from = self.linker.link(event, self.clusterer.df, self.clusterer.events)
-            if moved_from:
-                store.log(run_id, "move", event.id, other=line_id, detail=f"from {moved_from}")
-        for retired, into in self.linker.retired():
-            store.delete_storyline(retired)
-            store.log(run_id, "merge-storyline", retired, other=into)
+        self._take_touched(changed, grouped)
+        if link:
+            self._link_storylines(run_id, changed, grouped)
+        self._retire_storylines(run_id)
+        events = self.clusterer.events
+        touched = sorted((events[e] for e in changed if e in events), key=oldest_first)
         store.save_events(touched, run_id)
         store.save_frequencies(self.clusterer.df)
 
@@ -439,9 +469,40 @@ class Pipeline:
             if art_facts is not None:
                 store.save_facts(art.id, art_facts.to_json())
         if self.extractor is not None:
-            self._corroborate([e.id for e in touched])
+            self._corroborate([e for e in grouped if e in events])
         store.save_events(touched, run_id)  # dates may have moved with re-dating
         store.save_storylines(self.linker.touched(), run_id)
+
+    def _take_touched(self, changed: dict[str, EventState], grouped: dict[str, None]) -> None:
+        """Collect the events the clusterer changed since it was last asked."""
+        for event in self.clusterer.touched():
+            changed[event.id] = event
+            grouped[event.id] = None
+            self._unlinked[event.id] = None
+
+    def _link_storylines(
+        self, run_id: int, changed: dict[str, EventState], grouped: dict[str, None]
+    ) -> None:
+        """Stage 8: link every event changed since the last round to its storyline, oldest
+        first, and sum the storylines again.
+
+        Rounds happen where the stream enters a new period of ``LINK_DAYS`` (before its
+        first article), at the end of a run, and after each batch of undated articles at
+        the end of a run: never at a batch boundary. So batch boundaries inside a run do
+        not change storylines, and storylines are not summed so often that a wrongly linked
+        event's names start to count as the storyline's own (BENCHMARKS.md)."""
+        self._take_touched(changed, grouped)
+        todo, self._unlinked = self._unlinked, {}
+        events = self.clusterer.events
+        for event, line_id, moved_from in link_round(self.linker, todo, events, self.clusterer.df):
+            changed[event.id] = event
+            if moved_from:
+                self.store.log(run_id, "move", event.id, other=line_id, detail=f"from {moved_from}")
+
+    def _retire_storylines(self, run_id: int) -> None:
+        for retired, into in self.linker.retired():
+            self.store.delete_storyline(retired)
+            self.store.log(run_id, "merge-storyline", retired, other=into)
 
     def _redate(self, articles: list[Article]) -> None:
         """Anchor undated articles on dated articles of the same storyline (stage 9)."""

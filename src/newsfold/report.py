@@ -91,7 +91,7 @@ def events_table(rows: list[dict[str, Any]]) -> str:
                 span(r["first_date"], r["last_date"]),
                 r["articles"],
                 r["outlets"],
-                r["storyline"],
+                r["storyline"] or "-",  # not linked yet: a run links at each new week and its end
                 r["title"],
             ]
             for r in rows
@@ -105,7 +105,8 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     ev = store.get_event(event_id)
     yield f"Event {ev['id']}: {ev['title']}"
     yield f"  dates: {span(ev['first_date'], ev['last_date'])}"
-    yield f"  storyline: {ev['storyline']}"
+    line = ev["storyline"] or "- (linked at the next new week or the end of the run)"
+    yield f"  storyline: {line}"
     yield f"  articles: {ev['articles']} from {ev['outlets']} outlet(s); languages: " + (
         ", ".join(ev["languages"]) or "?"
     )

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsfold.events import EventState, PairModel, day_gap, shipped_models
+from newsfold.events import EventState, PairModel, day_gap, oldest_first, shipped_models
 from newsfold.features import NAME_KEY, DocumentFrequencies
 from newsfold.index import CentroidIndex
 from newsfold.models import short_id
@@ -302,9 +302,10 @@ class StorylineLinker:
         """Place ``event`` in a storyline; returns (storyline id, previous id if it moved)."""
         self._events = events
         self.recount([event], events)  # callers that did not recount the whole batch first
+        event.unlinked = False
         current = self.storylines.get(event.storyline or "")
         if current is not None and current.events != [event.id]:
-            self._mark(current)  # summed again once, when the batch asks for touched()
+            self._mark(current)  # summed again once, by refresh() after the round of links
             return current.id, None
         best, best_score = None, self.config.model.threshold
         weights: tuple[dict[str, float], float] | None = None  # once a candidate passes the gate
@@ -363,7 +364,10 @@ class StorylineLinker:
             line.events = [e for e in line.events if e != event_id]
             self._unhold(line.id, event_id)
             if line.events:
-                self._mark(line)
+                # summed again at once, not when the caller next asks: a merge happens at
+                # one article of the stream, so the storyline then reads the same whatever
+                # the batch boundaries
+                self._refresh(line, events)
             else:
                 self._retire(line, (target.storyline if target else None) or "")
 
@@ -419,12 +423,16 @@ class StorylineLinker:
         self._touched.add(line.id)
         self._stale.discard(line.id)
 
-    def touched(self) -> list[StorylineState]:
-        """Storylines changed since the last call (summed again now), for the store."""
+    def refresh(self) -> None:
+        """Sum again the storylines whose events changed (after a round of :meth:`link`)."""
         for line_id in sorted(self._stale):
             if line_id in self.storylines:
                 self._refresh(self.storylines[line_id], self._events)
         self._stale.clear()
+
+    def touched(self) -> list[StorylineState]:
+        """Storylines changed since the last call (summed again now), for the store."""
+        self.refresh()
         out = [self.storylines[s] for s in sorted(self._touched) if s in self.storylines]
         self._touched.clear()
         return out
@@ -432,6 +440,36 @@ class StorylineLinker:
     def retired(self) -> list[tuple[str, str]]:
         out, self._retired = self._retired, []
         return out
+
+
+# Events are linked in rounds: where a dated stream enters a new period of this many days
+# (weeks from Monday), at the end of a run, and after each batch of undated articles
+# (newsfold.pipeline), never at a batch boundary. On the synthetic crawl's first 2,000
+# articles (about 15 a day) storyline P / R with periods of 1 day 0.901 / 0.965, 2 days
+# 0.931 / 0.968, 7 days 0.941 / 0.973 (as once per 256-article batch before): summed again
+# too often, a storyline takes in names of events that do not belong to it
+LINK_DAYS = 7
+
+
+def link_period(date: dt.date) -> int:
+    """The link period ``date`` falls in (``date.toordinal()`` 1 is a Monday)."""
+    return (date.toordinal() - 1) // LINK_DAYS
+
+
+def link_round(
+    linker: StorylineLinker,
+    event_ids: Iterable[str],
+    events: dict[str, EventState],
+    df: DocumentFrequencies,
+) -> list[tuple[EventState, str, str | None]]:
+    """One round: link the live events of ``event_ids``, oldest first (they grow forward
+    in time), then sum the storylines again. Returns (event, storyline id, the storyline it
+    moved from or None) per event."""
+    todo = sorted((events[e] for e in event_ids if e in events), key=oldest_first)
+    linker.recount(todo, events)
+    out = [(event, *linker.link(event, df, events)) for event in todo]
+    linker.refresh()
+    return out
 
 
 def _raw(event: EventState, df: DocumentFrequencies) -> tuple[dict[str, float], float]:
