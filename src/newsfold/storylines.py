@@ -11,9 +11,12 @@ storyline's events (names spread over several of its events are a chance bridge)
 Candidates come from a dense index of storyline centroids, so linking one event
 costs the same however many storylines the store holds.
 
-Storyline ids derive from their founding event, so they are stable. A
-storyline that so far holds a single event is re-examined whenever that event
-grows, so early, thin events still find their storyline; when that moves an
+Events are linked in rounds (:func:`link_round`): the pipeline holds a round where a
+dated stream enters a new week (:data:`LINK_DAYS`), at the end of a run and after each
+end-of-run batch of undated articles, never at a batch boundary, so storylines do not
+depend on the batch size. Storyline ids derive from their founding event, so they are
+stable. A storyline that so far holds a single event is re-examined whenever that event
+grows (at the next round), so early, thin events still find their storyline; when that moves an
 event, the change is reported for the store's log (:meth:`StorylineLinker.retired`).
 """
 
