@@ -48,7 +48,7 @@ from newsfold.embed import HashingEmbedder, lead  # noqa: E402
 from newsfold.evaluate import bcubed  # noqa: E402
 from newsfold.events import StreamingClusterer  # noqa: E402
 from newsfold.features import DocFeatures, doc_features  # noqa: E402
-from newsfold.storylines import StorylineLinker, link_period, link_round  # noqa: E402
+from newsfold.storylines import StorylineLinker, link_round, next_period  # noqa: E402
 
 BATCH = 256  # the pipeline's default batch size
 
@@ -130,21 +130,16 @@ def _run(
     slices, cpu_slices = [], []
     started, cpu_started = time.perf_counter(), time.process_time()
     mark, cpu_mark = started, cpu_started
-    unlinked: dict[str, None] = {}  # events changed since the last round of linking
-    period: int | None = None
+    period: int | None = None  # the link period the stream has reached
     for count, doc in enumerate(feats, 1):
-        if doc.date is not None:  # as the pipeline: a round of linking at each new week
-            now_period = link_period(doc.date)
-            if period is not None and now_period > period:
-                link_round(linker, unlinked, clusterer.events, clusterer.df)
-                unlinked.clear()
-            period = now_period if period is None else max(period, now_period)
+        due, period = next_period(period, doc.date)
+        if due:  # as the pipeline: a round of linking at each new week...
+            link_round(linker, [e.id for e in clusterer.touched()], clusterer.events, clusterer.df)
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
-        unlinked.update((e.id, None) for e in clusterer.touched())
         if count == len(feats):  # ...and at the end of the run
-            link_round(linker, unlinked, clusterer.events, clusterer.df)
+            link_round(linker, [e.id for e in clusterer.touched()], clusterer.events, clusterer.df)
         if count % BATCH == 0 or count == len(feats):  # what a batch hands the store
             linker.retired()
             linker.touched()

@@ -69,6 +69,25 @@ def _export(store) -> list[dict]:
     return sorted(export_rows(store, with_facts=False), key=lambda r: r["id"])
 
 
+def _grouping(store) -> list[tuple]:
+    """Each article's id, event, canonical copy and storyline."""
+    return [(r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in _export(store)]
+
+
+def _fail_commit(monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline, at: int, why: str) -> None:
+    """Make the ``at``-th batch commit of ``pipeline`` raise RuntimeError(``why``)."""
+    commit = pipeline._commit
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == at:
+            raise RuntimeError(why)
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_commit", failing)
+
+
 def test_run_groups_copies_and_rejects_bad_input(corpus: Path, memory_store) -> None:
     stats = _pipeline(memory_store).run([str(corpus)])
     assert (stats.read, stats.new, stats.rejected, stats.duplicates) == (6, 4, 2, 1)
@@ -231,11 +250,8 @@ def test_a_dated_stream_is_cut_anywhere(tmp_path: Path) -> None:
     for size in (256, 5, 2, 1):
         store = open_store("sqlite:///:memory:")
         _pipeline(store, size).run([str(stream)])
-        rows = _export(store)
-        results.append(
-            sorted((r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in rows)
-        )
-        assert all(r["storyline"] for r in rows)  # every event linked by the end of the run
+        results.append(_grouping(store))
+        assert all(r[3] for r in results[-1])  # every event linked by the end of the run
     assert all(r == results[0] for r in results[1:])
 
 
@@ -249,22 +265,11 @@ def test_a_stream_stopped_mid_week_resumes_as_one_run(
     stream = _sample_stream(tmp_path)
     whole = open_store("sqlite:///:memory:")
     _pipeline(whole, 3).run([str(stream)])
-    expected = sorted(
-        (r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in _export(whole)
-    )
+    expected = _grouping(whole)
     for stop in range(2, 100):
         store = open_store("sqlite:///:memory:")
         stopped = _pipeline(store, 3)
-        commit = stopped._commit
-        calls = []
-
-        def failing(*args, calls=calls, stop=stop, commit=commit, **kwargs):  # bound now
-            calls.append(1)
-            if len(calls) == stop:
-                raise RuntimeError("killed")
-            return commit(*args, **kwargs)
-
-        monkeypatch.setattr(stopped, "_commit", failing)
+        _fail_commit(monkeypatch, stopped, stop, "killed")
         try:
             stopped.run([str(stream)])
         except RuntimeError:
@@ -273,10 +278,7 @@ def test_a_stream_stopped_mid_week_resumes_as_one_run(
             break  # the run has fewer batches: every stopping point was tried
         unlinked = [r for r in store.list_events() if r["storyline"] is None]
         _pipeline(store, 3).run([str(stream)])
-        got = sorted(
-            (r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in _export(store)
-        )
-        assert got == expected, (stop, len(unlinked))
+        assert _grouping(store) == expected, (stop, len(unlinked))
 
 
 def test_a_run_without_input_links_what_a_stopped_run_left(
@@ -285,16 +287,7 @@ def test_a_run_without_input_links_what_a_stopped_run_left(
     stream = _sample_stream(tmp_path)
     store = open_store("sqlite:///:memory:")
     stopped = _pipeline(store, 3)
-    commit = stopped._commit
-    calls = []
-
-    def failing(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 6:
-            raise RuntimeError("killed")
-        return commit(*args, **kwargs)
-
-    monkeypatch.setattr(stopped, "_commit", failing)
+    _fail_commit(monkeypatch, stopped, 6, "killed")
     with pytest.raises(RuntimeError):
         stopped.run([str(stream)])
     assert any(r["storyline"] is None for r in store.list_events())
@@ -353,15 +346,7 @@ def test_a_run_that_raised_hands_no_undated_article_to_the_next(
     store = open_store("sqlite:///:memory:")
     pipeline = _pipeline(store, 1)
     commit = pipeline._commit
-    calls = []
-
-    def failing(*args, **kwargs):  # the second commit fails (a busy store, say)
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("busy")
-        return commit(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "_commit", failing)
+    _fail_commit(monkeypatch, pipeline, 2, "busy")  # the second commit fails (a busy store)
     with pytest.raises(RuntimeError):
         pipeline.run([str(tmp_path / "a")])
     monkeypatch.setattr(pipeline, "_commit", commit)

@@ -16,7 +16,7 @@ import pytest
 
 from newsfold.evaluate import bcubed
 from newsfold.events import StreamingClusterer
-from newsfold.storylines import LINK_DAYS, StorylineLinker, link_period, link_round
+from newsfold.storylines import LINK_DAYS, StorylineLinker, link_round, next_period
 from synthetic_stream import synthetic_2k  # tests/ is on the path (pytest rootdir)
 
 pytestmark = pytest.mark.slow
@@ -40,11 +40,9 @@ def _storylines(run: int | None = None) -> tuple[float, float, float, int]:
         link_round(linker, touched, clusterer.events, clusterer.df)
 
     for n, doc in enumerate(feats, 1):
-        if doc.date is not None:
-            now = link_period(doc.date)
-            if period is not None and now > period:
-                linked()
-            period = now if period is None else max(period, now)
+        due, period = next_period(period, doc.date)
+        if due:
+            linked()
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)

@@ -42,7 +42,7 @@ from newsfold.features import doc_features
 from newsfold.ingest import IngestLimits, iter_inputs
 from newsfold.models import Article, RawDocument, Rejection, RunStats
 from newsfold.store import Store
-from newsfold.storylines import StorylineLinker, link_period, link_round
+from newsfold.storylines import StorylineLinker, link_period, link_round, next_period
 
 if TYPE_CHECKING:  # the facts stage loads spaCy: import it only when it is used
     from newsfold.facts import ArticleFacts, FactExtractor
@@ -136,7 +136,6 @@ class Pipeline:
         # link period (LINK_DAYS) of the stream's latest dated article this run
         self._unlinked: dict[str, None] = {}
         self._period: int | None = None
-        self._batches_run = 0  # batches committed by the current run
         self._generation = -1
 
     # ------------------------------------------------------------------
@@ -153,7 +152,7 @@ class Pipeline:
         # transaction per batch, in input order: the store ends up exactly as unpipelined.
         pending: _Prepared | None = None
         self._period = None
-        self._batches_run = 0
+        committed = False
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
                 chunks = _chunks(iter_inputs(paths, self.options.limits), self.options.batch_size)
@@ -163,10 +162,11 @@ class Pipeline:
                     )
                     if pending is not None:
                         self._commit(pending, run_id, stats, last=chunk is None)
+                        committed = True
                         if progress:
                             progress(stats)
                     pending = prepared
-            if not self._batches_run:
+            if not committed:
                 # no input: still link what a stopped run left unlinked (stored flags)
                 self._store([], np.zeros((0, 0), np.float32), [], [], run_id, stats, link=True)
         finally:
@@ -270,7 +270,6 @@ class Pipeline:
         wait for the end of the run (``last``; see :meth:`_release`), and are then grouped
         in batches of their own, a transaction each (a short write lock, as for any batch)."""
         vectors, facts = prepared.future.result()
-        self._batches_run += 1
         articles, vectors, facts = self._release(prepared.articles, vectors, facts)
         # undated articles released early (MAX_HELD) are re-dated on their storylines in
         # this batch: link first (there batch boundaries matter, as for what they join)
@@ -293,7 +292,8 @@ class Pipeline:
         link: bool = False,
     ) -> None:
         """Group ``articles`` and store them with ``rejections``: one transaction.
-        ``link``: link all changed events to storylines at the end (the end of a run)."""
+        ``link``: end with a round of storyline linking (the end of a run, or undated
+        articles released early)."""
         offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
@@ -395,8 +395,7 @@ class Pipeline:
         self.clusterer.load(self.store.load_events(), self.store.load_frequencies())
         self.linker.load(self.store.load_storylines())
         # events a run changed and had not yet linked when it stopped (or another writer)
-        waiting = (e for e in self.clusterer.events.values() if e.unlinked)
-        self._unlinked = {e.id: None for e in sorted(waiting, key=oldest_first)}
+        self._unlinked = {e.id: None for e in self.clusterer.events.values() if e.unlinked}
 
     def _group(
         self,
@@ -415,15 +414,12 @@ class Pipeline:
         if self._period is None and self._unlinked:
             # resuming a stream that stopped before linking: in the period it had reached
             events = self.clusterer.events
-            dates = [events[e].last for e in self._unlinked if e in events and events[e].last]
-            self._period = link_period(max(d for d in dates if d)) if dates else None
+            dates = [d for e in self._unlinked if e in events and (d := events[e].last)]
+            self._period = link_period(max(dates)) if dates else None
         for offset, (art, vec) in enumerate(zip(articles, vectors, strict=True)):
-            if art.published is not None:
-                period = link_period(art.published)
-                if self._period is not None and period > self._period:
-                    # the stream entered a new period: link what changed before it
-                    self._link_storylines(run_id, changed, grouped)
-                self._period = period if self._period is None else max(self._period, period)
+            due, self._period = next_period(self._period, art.published)
+            if due:  # the stream entered a new period: link what changed before it
+                self._link_storylines(run_id, changed, grouped)
             sig, canonical, repointed = self.deduper.add(
                 art.id, art.content_hash, art.full_text, art.published
             )

@@ -459,6 +459,18 @@ def link_period(date: dt.date) -> int:
     return (date.toordinal() - 1) // LINK_DAYS
 
 
+def next_period(reached: int | None, date: dt.date | None) -> tuple[bool, int | None]:
+    """Before an article of ``date`` in a stream that has reached period ``reached``
+    (None: no dated article yet): whether a round is due (the stream enters a new period)
+    and the period reached with the article. Undated articles change nothing."""
+    if date is None:
+        return False, reached
+    now = link_period(date)
+    if reached is None:
+        return False, now
+    return now > reached, max(reached, now)
+
+
 def link_round(
     linker: StorylineLinker,
     event_ids: Iterable[str],
