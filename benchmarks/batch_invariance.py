@@ -1,7 +1,7 @@
 """Does cutting a date-ordered stream into batches change the result?
 
     python -m benchmarks.batch_invariance [--articles 300] [--seed 1] [--undated-every 10]
-                                          [--sizes 1000 1 2 3 7 50]
+                                          [--sizes 1000 1 2 3 7 50] [--runs 1 5 40]
 
 The stream comes from the synthetic crawl (:mod:`benchmarks.synth`, 20 days): each report
 as a JSON line with its date, plus copies (8% exact copies the same day, 8% longer
@@ -12,6 +12,12 @@ through the whole pipeline (hashing embedder, facts off) once per batch size, an
 run is compared with the first: articles whose event id, ``duplicate_of`` or storyline id
 differ. None should (since session 6 storylines too: they are linked in weekly rounds,
 not per batch; README).
+
+``--runs N ...``: the stream is also cut into runs of N lines (each its own
+``Pipeline.run`` on one store, a new Pipeline each time, as a desk running ``newsfold
+run`` on each new file), batch size the first of ``--sizes``, and compared with one run.
+Since session 7 none should differ when the stream is dated (``--undated-every 0``): the
+links a run's end makes are provisional; undated reports wait for the end of their run.
 """
 
 from __future__ import annotations
@@ -76,10 +82,17 @@ def stream(path: Path, n: int, seed: int, undated_every: int) -> int:
     return len(out)
 
 
-def run(path: Path, batch_size: int) -> dict[str, tuple[Any, ...]]:
+def run(path: Path, batch_size: int, lines: int = 0) -> dict[str, tuple[Any, ...]]:
+    """Each article's (event, duplicate_of, storyline) after running ``path`` in one run,
+    or in runs of ``lines`` lines."""
     store = open_store("sqlite:///:memory:")
     options = PipelineOptions(batch_size=batch_size, embedder="hashing", facts=False)
-    Pipeline(store, options).run([str(path)])
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    step = lines or len(rows)
+    for start in range(0, len(rows), step):
+        part = path.with_name(f"run-{start:06d}.jsonl")
+        part.write_text("".join(rows[start : start + step]), encoding="utf-8")
+        Pipeline(store, options).run([str(part)])
     rows = export_rows(store, with_facts=False)
     return {r["id"]: (r["event"], r["duplicate_of"], r["storyline"]) for r in rows}
 
@@ -90,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--undated-every", type=int, default=10)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1, 2, 3, 7, 50])
+    parser.add_argument("--runs", type=int, nargs="*", default=[], help="lines per run")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stream.jsonl"
@@ -102,6 +116,13 @@ def main(argv: list[str] | None = None) -> None:
             diff = [sum(first[k][i] != other[k][i] for k in first) for i in range(3)]
             print(
                 f"batch size {size}: articles with another event id {diff[0]}, "
+                f"duplicate_of {diff[1]}, storyline id {diff[2]}"
+            )
+        for lines_per_run in args.runs:
+            other = run(path, args.sizes[0], lines_per_run)
+            diff = [sum(first[k][i] != other[k][i] for k in first) for i in range(3)]
+            print(
+                f"runs of {lines_per_run} lines: articles with another event id {diff[0]}, "
                 f"duplicate_of {diff[1]}, storyline id {diff[2]}"
             )
 

@@ -281,6 +281,73 @@ def test_a_stream_stopped_mid_week_resumes_as_one_run(
         assert _grouping(store) == expected, (stop, len(unlinked))
 
 
+def _dated_runs(stream: Path, tmp_path: Path, lines: int) -> list[Path]:
+    """The dated lines of ``stream``, in files of ``lines`` lines each (one run each)."""
+    rows = [x for x in stream.read_text(encoding="utf-8").splitlines() if '"published"' in x]
+    out = []
+    for start in range(0, len(rows), lines):
+        path = tmp_path / f"run-{start:04d}.jsonl"
+        path.write_text("".join(x + "\n" for x in rows[start : start + lines]), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+@pytest.mark.parametrize("lines", [1, 4, 9])
+def test_a_dated_stream_fed_in_many_runs_ends_as_one_run(tmp_path: Path, lines: int) -> None:
+    """Each run ends with a round of storyline linking, in the middle of a week; the next
+    run undoes it before grouping anything, so the week's events are linked together when
+    the week is over, as in one run: where runs start and end does not change events,
+    copies or storylines (a new Pipeline per run, or one for all)."""
+    runs = _dated_runs(_sample_stream(tmp_path), tmp_path, lines)
+    whole = open_store("sqlite:///:memory:")
+    _pipeline(whole, 3).run([str(p) for p in runs])
+    expected = _grouping(whole)
+    assert len({r[3] for r in expected}) > 3  # several storylines: the test can fail
+    again = open_store("sqlite:///:memory:")
+    same = _pipeline(again, 3)
+    for path in runs:
+        same.run([str(path)])
+        assert all(r[3] for r in _grouping(again))  # linked (provisionally) after each run
+    assert _grouping(again) == expected
+    if lines == 4:
+        fresh = open_store("sqlite:///:memory:")
+        for path in runs:
+            _pipeline(fresh, 3).run([str(path)])
+        assert _grouping(fresh) == expected
+        assert fresh.load_provisional() is not None  # the last week is still open
+
+
+@pytest.mark.parametrize("same", [False, True])
+def test_runs_that_fail_midway_still_end_as_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same: bool
+) -> None:
+    """Runs of 9 dated lines (batches of 3), each later run failing in its first batch
+    after grouping it (the undo of the last run's provisional links included), so the
+    transaction rolls back, then run again: by a new Pipeline, or by the same one (which
+    reloads the store at the start of each run: it must not trust what it held)."""
+    runs = _dated_runs(_sample_stream(tmp_path), tmp_path, 9)
+    whole = open_store("sqlite:///:memory:")
+    _pipeline(whole, 3).run([str(p) for p in runs])
+    store = open_store("sqlite:///:memory:")
+    pipeline = _pipeline(store, 3)
+    for n, path in enumerate(runs):
+        if n:
+            failing = pipeline if same else _pipeline(store, 3)
+            with monkeypatch.context() as patch:
+                group = failing._group
+
+                def rolled_back(*args, group=group, **kwargs):  # grouped, then it fails
+                    group(*args, **kwargs)
+                    if args[0]:  # a batch of articles (not the end-of-run round alone)
+                        raise RuntimeError("killed")
+
+                patch.setattr(failing, "_group", rolled_back)
+                with pytest.raises(RuntimeError):
+                    failing.run([str(path)])
+        (pipeline if same else _pipeline(store, 3)).run([str(path)])
+    assert _grouping(store) == _grouping(whole)
+
+
 def test_a_run_without_input_links_what_a_stopped_run_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -132,6 +132,10 @@ def run(
     language, source). Running again on the same input adds nothing. Bad
     inputs are reported, recorded and skipped; the exit status is 3 if any
     input was rejected.
+
+    A dated stream may be fed in runs of any size: the storylines linked at
+    the end of a run are provisional (the next run links that week again),
+    so they end as in one run.
     """
     from newsfold.pipeline import Pipeline, PipelineOptions
     from newsfold.report import overview, summary

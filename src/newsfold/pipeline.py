@@ -42,7 +42,13 @@ from newsfold.features import doc_features
 from newsfold.ingest import IngestLimits, iter_inputs
 from newsfold.models import Article, RawDocument, Rejection, RunStats
 from newsfold.store import Store
-from newsfold.storylines import StorylineLinker, link_period, link_round, next_period
+from newsfold.storylines import (
+    Provisional,
+    StorylineLinker,
+    link_period,
+    link_round,
+    next_period,
+)
 
 if TYPE_CHECKING:  # the facts stage loads spaCy: import it only when it is used
     from newsfold.facts import ArticleFacts, FactExtractor
@@ -137,6 +143,7 @@ class Pipeline:
         self._unlinked: dict[str, None] = {}
         self._period: int | None = None
         self._generation = -1
+        self._fresh_run = False  # no batch of this run grouped yet: undo the last run's end
 
     # ------------------------------------------------------------------
     def run(
@@ -152,6 +159,7 @@ class Pipeline:
         # transaction per batch, in input order: the store ends up exactly as unpipelined.
         pending: _Prepared | None = None
         self._period = None
+        self._fresh_run = True
         committed = False
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
@@ -168,7 +176,8 @@ class Pipeline:
                     pending = prepared
             if not committed:
                 # no input: still link what a stopped run left unlinked (stored flags)
-                self._store([], np.zeros((0, 0), np.float32), [], [], run_id, stats, link=True)
+                empty = np.zeros((0, 0), np.float32)
+                self._store([], empty, [], [], run_id, stats, link=True, provisional=True)
         finally:
             # a run that raised leaves its undated articles unstored, as a crash would
             # (running again stores them): never hand them to the next run
@@ -274,12 +283,14 @@ class Pipeline:
         # undated articles released early (MAX_HELD) are re-dated on their storylines in
         # this batch: link first (there batch boundaries matter, as for what they join)
         early = any(a.published is None for a in articles)
-        self._store(articles, vectors, facts, prepared.rejections, run_id, stats, last or early)
+        rejections = prepared.rejections
+        self._store(articles, vectors, facts, rejections, run_id, stats, last or early, last)
         while last and self._held:
             # a fixed size, not --batch-size: re-dating and storyline linking run once per
             # batch of them, and re-dated copies change which copy heads a group
             chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
-            self._store(*_columns(chunk, vectors[:0]), [], run_id, stats, link=True)
+            columns = _columns(chunk, vectors[:0])
+            self._store(*columns, [], run_id, stats, link=True, provisional=True)
 
     def _store(
         self,
@@ -290,10 +301,12 @@ class Pipeline:
         run_id: int,
         stats: RunStats,
         link: bool = False,
+        provisional: bool = False,
     ) -> None:
         """Group ``articles`` and store them with ``rejections``: one transaction.
         ``link``: end with a round of storyline linking (the end of a run, or undated
-        articles released early)."""
+        articles released early); ``provisional``: the end of a run, undone when the next
+        run starts grouping (:class:`newsfold.storylines.Provisional`)."""
         offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
@@ -308,7 +321,7 @@ class Pipeline:
             stats.rejections.extend(rejections)
             if articles or (link and self._unlinked):
                 with self._timed(stats, "group"):
-                    self._group(articles, vectors, facts, run_id, stats, link)
+                    self._group(articles, vectors, facts, run_id, stats, link, provisional)
         self._generation = expected_generation
         stats.new += len(articles)
 
@@ -393,7 +406,10 @@ class Pipeline:
         self.deduper = Deduper()
         self.deduper.load(self.store.dedupe_rows())
         self.clusterer.load(self.store.load_events(), self.store.load_frequencies())
-        self.linker.load(self.store.load_storylines())
+        journal = self.store.load_provisional()
+        self.linker.load(
+            self.store.load_storylines(), Provisional.from_json(journal) if journal else None
+        )
         # events a run changed and had not yet linked when it stopped (or another writer)
         self._unlinked = {e.id: None for e in self.clusterer.events.values() if e.unlinked}
 
@@ -405,12 +421,17 @@ class Pipeline:
         run_id: int,
         stats: RunStats,
         link: bool = False,
+        provisional: bool = False,
     ) -> None:
         store = self.store
         seq = store.next_seq()
         event_of: dict[str, str] = {}
         changed: dict[str, EventState] = {}  # events to save: grouped into, or linked
         grouped: dict[str, None] = {}  # events articles joined (corroborated again)
+        journal = self.linker.journal is not None
+        if self._fresh_run:  # before anything else of this run: as if the last had not ended
+            self._fresh_run = False
+            self._undo_provisional(run_id, changed)
         if self._period is None and self._unlinked:
             # resuming a stream that stopped before linking: in the period it had reached
             events = self.clusterer.events
@@ -453,7 +474,7 @@ class Pipeline:
 
         self._take_touched(changed, grouped)
         if link:
-            self._link_storylines(run_id, changed, grouped)
+            self._link_storylines(run_id, changed, grouped, provisional)
         self._retire_storylines(run_id)
         events = self.clusterer.events
         touched = sorted((events[e] for e in changed if e in events), key=oldest_first)
@@ -468,6 +489,9 @@ class Pipeline:
             self._corroborate([e for e in grouped if e in events])
         store.save_events(touched, run_id)  # dates may have moved with re-dating
         store.save_storylines(self.linker.touched(), run_id)
+        if journal or self.linker.journal is not None:  # opened, added to or undone
+            found = self.linker.journal
+            store.save_provisional(found.to_json() if found is not None else None)
 
     def _take_touched(self, changed: dict[str, EventState], grouped: dict[str, None]) -> None:
         """Collect the events the clusterer changed since it was last asked."""
@@ -477,7 +501,11 @@ class Pipeline:
             self._unlinked[event.id] = None
 
     def _link_storylines(
-        self, run_id: int, changed: dict[str, EventState], grouped: dict[str, None]
+        self,
+        run_id: int,
+        changed: dict[str, EventState],
+        grouped: dict[str, None],
+        provisional: bool = False,
     ) -> None:
         """Stage 8: link every event changed since the last round to its storyline, oldest
         first, and sum the storylines again.
@@ -486,14 +514,46 @@ class Pipeline:
         first article), at the end of a run, and after each batch of undated articles at
         the end of a run: never at a batch boundary. So batch boundaries inside a run do
         not change storylines, and storylines are not summed so often that a wrongly linked
-        event's names start to count as the storyline's own (BENCHMARKS.md)."""
+        event's names start to count as the storyline's own (BENCHMARKS.md).
+
+        ``provisional``: the end of a run. The next run undoes this round before it groups
+        anything (:meth:`_undo_provisional`) and links these events again with the rest of
+        their week, so where runs start and end does not change storylines either."""
         self._take_touched(changed, grouped)
+        if provisional:
+            self.linker.provisional()
         todo, self._unlinked = self._unlinked, {}
         events = self.clusterer.events
         for event, line_id, moved_from in link_round(self.linker, todo, events, self.clusterer.df):
             changed[event.id] = event
             if moved_from:
                 self.store.log(run_id, "move", event.id, other=line_id, detail=f"from {moved_from}")
+
+    def _undo_provisional(self, run_id: int, changed: dict[str, EventState]) -> None:
+        """Undo the links the end of the last run made (kept in the store), so that its
+        last week's events are linked with the rest of their week."""
+        events = self.clusterer.events
+        before = {
+            e: events[e].storyline
+            for e in (self.linker.journal or Provisional()).events
+            if e in events
+        }
+        back, gone = self.linker.undo(events)
+        for line_id in gone:
+            self.store.delete_storyline(line_id)
+        for event_id in back:
+            event = events[event_id]
+            changed[event_id] = event
+            self._unlinked[event_id] = None
+            was = before.get(event_id)
+            if event.storyline is not None and was != event.storyline:
+                self.store.log(
+                    run_id,
+                    "move",
+                    event_id,
+                    other=event.storyline,
+                    detail=f"from {was} (back: the end of the last run linked it provisionally)",
+                )
 
     def _retire_storylines(self, run_id: int) -> None:
         for retired, into in self.linker.retired():

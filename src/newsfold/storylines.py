@@ -14,10 +14,13 @@ costs the same however many storylines the store holds.
 Events are linked in rounds (:func:`link_round`): the pipeline holds a round where a
 dated stream enters a new week (:data:`LINK_DAYS`), at the end of a run and after each
 end-of-run batch of undated articles, never at a batch boundary, so storylines do not
-depend on the batch size. Storyline ids derive from their founding event, so they are
-stable. A storyline that so far holds a single event is re-examined whenever that event
-grows (at the next round), so early, thin events still find their storyline; when that moves an
-event, the change is reported for the store's log (:meth:`StorylineLinker.retired`).
+depend on the batch size. The rounds at the end of a run are provisional
+(:class:`Provisional`, :meth:`StorylineLinker.undo`): the next run undoes them first, so
+storylines do not depend on where runs end either. Storyline ids derive from their
+founding event, so they are stable. A storyline that so far holds a single event is
+re-examined whenever that event grows (at the next round), so early, thin events still find
+their storyline; when that moves an event, the change is reported for the store's log
+(:meth:`StorylineLinker.retired`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -137,6 +141,49 @@ class StorylineState:
 
 
 @dataclass(slots=True)
+class Provisional:
+    """What the rounds at the end of a run changed, kept so that the next run can undo it
+    (:meth:`StorylineLinker.undo`) and link those events again with the rest of their week.
+
+    A run ends in the middle of a week; an uninterrupted stream would link that week's
+    events only once the week is over, all together, oldest first. Undoing the end-of-run
+    links before anything else of the next run happens makes the state exactly what the
+    uninterrupted stream would have, so storylines do not depend on where runs start and
+    end (dated streams; undated reports still wait for the end of their run).
+    """
+
+    # storyline -> its state before the first change (blob, cached norm), None: created
+    lines: dict[str, tuple[bytes, tuple[int, float]] | None] = field(default_factory=dict)
+    events: dict[str, str | None] = field(default_factory=dict)  # event -> storyline before
+    merges: list[tuple[str, str]] = field(default_factory=list)  # (absorbed, into) meanwhile
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": {
+                k: None if v is None else [base64.b64encode(v[0]).decode(), list(v[1])]
+                for k, v in self.lines.items()
+            },
+            "events": self.events,
+            "merges": [list(m) for m in self.merges],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Provisional:
+        lines: dict[str, tuple[bytes, tuple[int, float]] | None] = {}
+        for key, value in data.get("lines", {}).items():
+            lines[str(key)] = (
+                None
+                if value is None
+                else (base64.b64decode(value[0]), (int(value[1][0]), float(value[1][1])))
+            )
+        return cls(
+            lines=lines,
+            events={str(k): (None if v is None else str(v)) for k, v in data["events"].items()},
+            merges=[(str(a), str(b)) for a, b in data.get("merges", [])],
+        )
+
+
+@dataclass(slots=True)
 class StorylineConfig:
     window_days: int = 400
     candidates: int = 10  # storylines retrieved by embedding for full scoring
@@ -175,10 +222,16 @@ class StorylineLinker:
         self._event_names: dict[str, frozenset[str]] = {}  # as counted in _name_events
         self._counted = False  # once _name_events holds exact counts (see recount)
         self._holders: dict[str, list[str]] = {}  # event id -> storylines listing it
+        # open while the links of a run's end are provisional (see Provisional)
+        self.journal: Provisional | None = None
 
-    def load(self, storylines: Iterable[StorylineState]) -> None:
+    def load(
+        self, storylines: Iterable[StorylineState], journal: Provisional | None = None
+    ) -> None:
         self.storylines = {s.id: s for s in storylines}
+        self.journal = journal
         self._touched.clear()
+        self._stale.clear()
         self.index = CentroidIndex()
         self._counted = False
         self._holders = {}
@@ -305,6 +358,8 @@ class StorylineLinker:
         """Place ``event`` in a storyline; returns (storyline id, previous id if it moved)."""
         self._events = events
         self.recount([event], events)  # callers that did not recount the whole batch first
+        if self.journal is not None:
+            self.journal.events.setdefault(event.id, event.storyline)
         event.unlinked = False
         current = self.storylines.get(event.storyline or "")
         if current is not None and current.events != [event.id]:
@@ -329,6 +384,7 @@ class StorylineLinker:
                 best, best_score = line, score
         if best is None:
             if current is None:
+                self._note(short_id("sl", event.id))
                 current = StorylineState(
                     id=short_id("sl", event.id), vector_sum=np.zeros_like(event.vector_sum)
                 )
@@ -342,6 +398,7 @@ class StorylineLinker:
         if current is not None:
             previous = current.id
             self._retire(current, best.id)
+        self._note(best.id)
         best.events.append(event.id)
         self._hold(best.id, event.id)
         event.storyline = best.id
@@ -354,6 +411,8 @@ class StorylineLinker:
         A storyline left empty is retired into the storyline of ``into``.
         """
         self._events = events
+        if self.journal is not None:
+            self.journal.merges.append((event_id, into))
         self._name_events.subtract(self._event_names.pop(event_id, frozenset()))
         target = events.get(into)
         held = self._holders.get(event_id, [])
@@ -364,6 +423,7 @@ class StorylineLinker:
         for line in lines:
             if event_id not in line.events:
                 continue
+            self._note(line.id)
             line.events = [e for e in line.events if e != event_id]
             self._unhold(line.id, event_id)
             if line.events:
@@ -376,6 +436,7 @@ class StorylineLinker:
 
     def _retire(self, line: StorylineState, into: str) -> None:
         """Drop ``line``, absorbed into storyline ``into`` (reported by :meth:`retired`)."""
+        self._note(line.id)
         del self.storylines[line.id]
         for event_id in line.events:
             self._unhold(line.id, event_id)
@@ -391,6 +452,7 @@ class StorylineLinker:
     def _add(self, line: StorylineState, event: EventState) -> None:
         """Count a newly linked event into the storyline's sums at once (cheap), and
         mark it for a full recount (its other events may have grown too)."""
+        self._note(line.id)
         line.vector_sum = line.vector_sum + event.centroid
         line.terms.update(event.terms)
         line.names.update({k: 1 for k in event.names})
@@ -408,6 +470,7 @@ class StorylineLinker:
         members = [events[e] for e in line.events if e in events]
         if not members:
             return
+        self._note(line.id)
         line.vector_sum = np.sum([m.centroid for m in members], axis=0)
         line.terms = Counter()
         line.names = Counter()
@@ -425,6 +488,58 @@ class StorylineLinker:
         self.index.put(line.id, line.centroid, line.first, line.last)
         self._touched.add(line.id)
         self._stale.discard(line.id)
+
+    # ---- provisional links (the end of a run) ---------------------------------
+    def provisional(self) -> None:
+        """From now on, record what linking changes, to undo it (:meth:`undo`): the links
+        of a run's end are provisional until the stream's week is over."""
+        if self.journal is None:
+            self.journal = Provisional()
+
+    def _note(self, line_id: str) -> None:
+        """Keep ``line_id``'s state before its first change while the journal is open."""
+        if self.journal is None or line_id in self.journal.lines:
+            return
+        line = self.storylines.get(line_id)
+        self.journal.lines[line_id] = None if line is None else (line.to_blob(), line.norm)
+
+    def undo(self, events: dict[str, EventState]) -> tuple[list[str], list[str]]:
+        """Put the storylines and events back as they were before the provisional links
+        (then replay the merges of events made meanwhile). Returns (the events put back,
+        unlinked again; the storylines that no longer exist). The caller saves them."""
+        journal, self.journal = self.journal, None
+        if journal is None:
+            return [], []
+        self._events = events
+        gone = []
+        for line_id, before in journal.lines.items():
+            now = self.storylines.pop(line_id, None)
+            if now is not None:
+                for event_id in now.events:
+                    self._unhold(line_id, event_id)
+            self._touched.discard(line_id)
+            self._stale.discard(line_id)
+            if before is None:
+                self.index.drop(line_id)
+                gone.append(line_id)
+                continue
+            line = StorylineState.from_blob(before[0])
+            line.norm = before[1]
+            self.storylines[line_id] = line
+            for event_id in line.events:
+                self._hold(line_id, event_id)
+            self.index.put(line.id, line.centroid, line.first, line.last)
+            self._touched.add(line_id)
+        back = []
+        for event_id, was in journal.events.items():
+            event = events.get(event_id)
+            if event is not None:
+                event.storyline = was
+                event.unlinked = True
+                back.append(event_id)
+        for absorbed, into in journal.merges:
+            self.forget(absorbed, into, events)
+        return back, [g for g in gone if g not in self.storylines]
 
     def refresh(self) -> None:
         """Sum again the storylines whose events changed (after a round of :meth:`link`)."""

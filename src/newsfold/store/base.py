@@ -84,6 +84,15 @@ class Store(abc.ABC):
     def delete_storyline(self, storyline_id: str) -> None: ...
 
     @abc.abstractmethod
+    def load_provisional(self) -> dict[str, Any] | None:
+        """What the end of the last run linked provisionally (``Provisional.to_json()``),
+        or None."""
+
+    @abc.abstractmethod
+    def save_provisional(self, data: dict[str, Any] | None) -> None:
+        """Keep (None: drop) the journal of provisional storyline links."""
+
+    @abc.abstractmethod
     def load_frequencies(self) -> DocumentFrequencies: ...
 
     @abc.abstractmethod

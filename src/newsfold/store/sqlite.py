@@ -300,6 +300,22 @@ class SQLiteStore(Store):
     def delete_storyline(self, storyline_id: str) -> None:
         self.conn.execute("DELETE FROM storylines WHERE id = ?", (storyline_id,))
 
+    def load_provisional(self) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT value FROM meta WHERE key = 'provisional_storylines'"
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_provisional(self, data: dict[str, Any] | None) -> None:
+        if data is None:
+            self.conn.execute("DELETE FROM meta WHERE key = 'provisional_storylines'")
+            return
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('provisional_storylines', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (json.dumps(data, ensure_ascii=False),),
+        )
+
     def load_frequencies(self) -> DocumentFrequencies:
         row = self.conn.execute(
             "SELECT value FROM meta WHERE key = 'document_frequencies'"
