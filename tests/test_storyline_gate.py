@@ -55,7 +55,7 @@ def _storylines(
         pending.clear()
 
     for n, doc in enumerate(feats, 1):
-        if runs and n % runs == 1 and n > 1:  # a new run: undo the last one's end first
+        if runs and n > 1 and (n - 1) % runs == 0:  # a new run: undo the last one's end first
             back, _ = linker.undo(clusterer.events)
             pending.update(back)
             period = max(link_period(e.last) for e in clusterer.events.values() if e.last)

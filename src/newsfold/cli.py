@@ -133,9 +133,10 @@ def run(
     inputs are reported, recorded and skipped; the exit status is 3 if any
     input was rejected.
 
-    A dated stream may be fed in runs of any size: the storylines linked at
-    the end of a run are provisional (the next run links that week again),
-    so they end as in one run.
+    A stream of dated articles may be fed in runs of any size: the storylines
+    linked at the end of a run are provisional (the next run links that week
+    again), so they end as in one run. Undated articles wait for the end of
+    their run, so there runs matter.
     """
     from newsfold.pipeline import Pipeline, PipelineOptions
     from newsfold.report import overview, summary

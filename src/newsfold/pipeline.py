@@ -144,6 +144,7 @@ class Pipeline:
         self._period: int | None = None
         self._generation = -1
         self._fresh_run = False  # no batch of this run grouped yet: undo the last run's end
+        self._gone: dict[str, list[str]] = {}  # storylines the undo removed -> their events
 
     # ------------------------------------------------------------------
     def run(
@@ -410,6 +411,8 @@ class Pipeline:
         self.linker.load(
             self.store.load_storylines(), Provisional.from_json(journal) if journal else None
         )
+        if journal:  # another run ended (maybe a writer beside this one): undo it first
+            self._fresh_run = True
         # events a run changed and had not yet linked when it stopped (or another writer)
         self._unlinked = {e.id: None for e in self.clusterer.events.values() if e.unlinked}
 
@@ -476,6 +479,8 @@ class Pipeline:
         if link:
             self._link_storylines(run_id, changed, grouped, provisional)
         self._retire_storylines(run_id)
+        if self._gone:
+            self._redirect_gone(run_id)
         events = self.clusterer.events
         touched = sorted((events[e] for e in changed if e in events), key=oldest_first)
         store.save_events(touched, run_id)
@@ -538,9 +543,15 @@ class Pipeline:
             for e in (self.linker.journal or Provisional()).events
             if e in events
         }
+        held = {  # the events of each storyline the undo removes (see _redirect_gone)
+            line_id: list(line.events)
+            for line_id, line in self.linker.storylines.items()
+            if self.linker.journal and self.linker.journal.lines.get(line_id, 0) is None
+        }
         back, gone = self.linker.undo(events)
         for line_id in gone:
             self.store.delete_storyline(line_id)
+            self._gone[line_id] = held.get(line_id, [])
         for event_id in back:
             event = events[event_id]
             changed[event_id] = event
@@ -554,6 +565,21 @@ class Pipeline:
                     other=event.storyline,
                     detail=f"from {was} (back: the end of the last run linked it provisionally)",
                 )
+
+    def _redirect_gone(self, run_id: int) -> None:
+        """A storyline the end of the last run created and the undo removed may have been
+        shown: once its events are linked again (and it is not back), log where its first
+        linked event went, so that its id still leads somewhere (``merge-storyline``)."""
+        for line_id, members in list(self._gone.items()):
+            if line_id in self.linker.storylines:
+                del self._gone[line_id]  # linked again as it was
+                continue
+            events = self.clusterer.events
+            found = [events[e].storyline for e in members if e in events and events[e].storyline]
+            if found or not any(e in events for e in members):
+                del self._gone[line_id]
+            if found:
+                self.store.log(run_id, "merge-storyline", line_id, other=found[0])
 
     def _retire_storylines(self, run_id: int) -> None:
         for retired, into in self.linker.retired():

@@ -147,9 +147,13 @@ class Provisional:
 
     A run ends in the middle of a week; an uninterrupted stream would link that week's
     events only once the week is over, all together, oldest first. Undoing the end-of-run
-    links before anything else of the next run happens makes the state exactly what the
-    uninterrupted stream would have, so storylines do not depend on where runs start and
-    end (dated streams; undated reports still wait for the end of their run).
+    links before anything else of the next run happens gives the links the uninterrupted
+    stream would have, so storylines do not depend on where runs start and end (dated
+    streams; undated reports still wait for the end of their run). The same links, not
+    the same bytes: cached norms, row order in the index and the store's row ids may differ
+    (they decide nothing but exact ties). The cost: each run within a week undoes and
+    redoes the last one's end, so its storylines and events are saved again, and a move
+    undone and redone is logged again.
     """
 
     # storyline -> its state before the first change (blob, cached norm), None: created
@@ -232,6 +236,7 @@ class StorylineLinker:
         self.journal = journal
         self._touched.clear()
         self._stale.clear()
+        self._retired.clear()
         self.index = CentroidIndex()
         self._counted = False
         self._holders = {}
@@ -492,7 +497,8 @@ class StorylineLinker:
     # ---- provisional links (the end of a run) ---------------------------------
     def provisional(self) -> None:
         """From now on, record what linking changes, to undo it (:meth:`undo`): the links
-        of a run's end are provisional until the stream's week is over."""
+        of a run's end are provisional; the next run that groups anything undoes them first
+        (and makes its own end's links provisional again)."""
         if self.journal is None:
             self.journal = Provisional()
 
@@ -537,7 +543,12 @@ class StorylineLinker:
                 event.storyline = was
                 event.unlinked = True
                 back.append(event_id)
+        later = dict(journal.merges)  # an event absorbed into one absorbed later: follow on
         for absorbed, into in journal.merges:
+            seen = {absorbed}
+            while into not in events and into in later and into not in seen:
+                seen.add(into)
+                into = later[into]
             self.forget(absorbed, into, events)
         return back, [g for g in gone if g not in self.storylines]
 
