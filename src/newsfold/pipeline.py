@@ -431,7 +431,7 @@ class Pipeline:
         event_of: dict[str, str] = {}
         changed: dict[str, EventState] = {}  # events to save: grouped into, or linked
         grouped: dict[str, None] = {}  # events articles joined (corroborated again)
-        journal = self.linker.journal is not None
+        had_journal = self.linker.journal is not None
         if self._fresh_run:  # before anything else of this run: as if the last had not ended
             self._fresh_run = False
             self._undo_provisional(run_id, changed)
@@ -494,7 +494,7 @@ class Pipeline:
             self._corroborate([e for e in grouped if e in events])
         store.save_events(touched, run_id)  # dates may have moved with re-dating
         store.save_storylines(self.linker.touched(), run_id)
-        if journal or self.linker.journal is not None:  # opened, added to or undone
+        if had_journal or self.linker.journal is not None:  # opened, added to or undone
             found = self.linker.journal
             store.save_provisional(found.to_json() if found is not None else None)
 
@@ -538,25 +538,14 @@ class Pipeline:
         """Undo the links the end of the last run made (kept in the store), so that its
         last week's events are linked with the rest of their week."""
         events = self.clusterer.events
-        before = {
-            e: events[e].storyline
-            for e in (self.linker.journal or Provisional()).events
-            if e in events
-        }
-        held = {  # the events of each storyline the undo removes (see _redirect_gone)
-            line_id: list(line.events)
-            for line_id, line in self.linker.storylines.items()
-            if self.linker.journal and self.linker.journal.lines.get(line_id, 0) is None
-        }
         back, gone = self.linker.undo(events)
-        for line_id in gone:
+        for line_id, members in gone.items():
             self.store.delete_storyline(line_id)
-            self._gone[line_id] = held.get(line_id, [])
-        for event_id in back:
+            self._gone[line_id] = members  # see _redirect_gone
+        for event_id, was in back.items():
             event = events[event_id]
             changed[event_id] = event
             self._unlinked[event_id] = None
-            was = before.get(event_id)
             if event.storyline is not None and was != event.storyline:
                 self.store.log(
                     run_id,

@@ -509,15 +509,18 @@ class StorylineLinker:
         line = self.storylines.get(line_id)
         self.journal.lines[line_id] = None if line is None else (line.to_blob(), line.norm)
 
-    def undo(self, events: dict[str, EventState]) -> tuple[list[str], list[str]]:
+    def undo(
+        self, events: dict[str, EventState]
+    ) -> tuple[dict[str, str | None], dict[str, list[str]]]:
         """Put the storylines and events back as they were before the provisional links
-        (then replay the merges of events made meanwhile). Returns (the events put back,
-        unlinked again; the storylines that no longer exist). The caller saves them."""
+        (then replay the merges of events made meanwhile). Returns the events put back,
+        unlinked again, with the storyline each had provisionally, and the storylines that
+        no longer exist, with the events they held. The caller saves them."""
         journal, self.journal = self.journal, None
         if journal is None:
-            return [], []
+            return {}, {}
         self._events = events
-        gone = []
+        gone: dict[str, list[str]] = {}
         for line_id, before in journal.lines.items():
             now = self.storylines.pop(line_id, None)
             if now is not None:
@@ -527,7 +530,7 @@ class StorylineLinker:
             self._stale.discard(line_id)
             if before is None:
                 self.index.drop(line_id)
-                gone.append(line_id)
+                gone[line_id] = now.events if now is not None else []
                 continue
             line = StorylineState.from_blob(before[0])
             line.norm = before[1]
@@ -536,13 +539,13 @@ class StorylineLinker:
                 self._hold(line_id, event_id)
             self.index.put(line.id, line.centroid, line.first, line.last)
             self._touched.add(line_id)
-        back = []
+        back: dict[str, str | None] = {}
         for event_id, was in journal.events.items():
             event = events.get(event_id)
             if event is not None:
+                back[event_id] = event.storyline
                 event.storyline = was
                 event.unlinked = True
-                back.append(event_id)
         later = dict(journal.merges)  # an event absorbed into one absorbed later: follow on
         for absorbed, into in journal.merges:
             seen = {absorbed}
@@ -550,7 +553,7 @@ class StorylineLinker:
                 seen.add(into)
                 into = later[into]
             self.forget(absorbed, into, events)
-        return back, [g for g in gone if g not in self.storylines]
+        return back, {g: held for g, held in gone.items() if g not in self.storylines}
 
     def refresh(self) -> None:
         """Sum again the storylines whose events changed (after a round of :meth:`link`)."""
