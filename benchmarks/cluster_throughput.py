@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import math
 import sys
 import time
 from collections import defaultdict
@@ -58,7 +57,9 @@ def synthetic(n: int, seed: int) -> tuple[list[DocFeatures], dict[str, str]]:
     embedder = HashingEmbedder(dim=512)
     vectors = embedder.embed([lead(d.title, "\n\n".join(d.paragraphs)) for d in docs])
     feats = [
-        doc_features(d.id, d.title, "\n\n".join(d.paragraphs), v, d.date, d.language)
+        doc_features(
+            d.id, d.title, "\n\n".join(d.paragraphs), v, d.date, d.language, date_sure=True
+        )
         for d, v in zip(docs, vectors, strict=True)
     ]
     return feats, {d.id: d.label["event"] for d in docs}
@@ -84,8 +85,9 @@ def timing_parts(
     """Wrap the parts of the work (see ``--parts``) while the block runs."""
 
     def query(kind: str) -> Callable[..., str]:
-        def name(vector: Any, k: int, date: Any = None, window: float = math.inf, *_: Any) -> str:
-            return kind if kind == "storyline query" or math.isfinite(window) else "merge query"
+        def name(vector: Any, k: int, date: Any = None, window: Any = None, *rest: Any) -> str:
+            loose = rest[1] if len(rest) > 1 else False  # (floor, loose): merge checks
+            return "merge query" if loose else kind
 
         return name
 

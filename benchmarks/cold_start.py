@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     texts = [(d.title, "\n\n".join(d.paragraphs)) for d in docs]
     vectors = make_embedder("use-m3").embed([lead(t, b) for t, b in texts])
     feats = [
-        doc_features(d.id, t, b, v, d.date, d.language)
+        doc_features(d.id, t, b, v, d.date, d.language, date_sure=True)
         for d, (t, b), v in zip(docs, texts, vectors, strict=True)
     ]
     df = DocumentFrequencies()

@@ -65,7 +65,7 @@ def embedded(seed: int, n: int, cache: Path | None) -> tuple[list[Any], list[Doc
             path.parent.mkdir(parents=True, exist_ok=True)
             np.save(path, vectors)
     feats = [
-        doc_features(d.id, title, body, vector, d.date, d.language)
+        doc_features(d.id, title, body, vector, d.date, d.language, date_sure=True)
         for d, (title, body), vector in zip(docs, texts, vectors, strict=True)
     ]
     return docs, feats

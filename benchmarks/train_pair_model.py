@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 # E402: these imports need the sys.path lines above (run as a script or a module)
+from newsfold.dating import METADATA_SOURCES  # noqa: E402
 from newsfold.embed import Embedder, lead, make_embedder  # noqa: E402
 from newsfold.evaluate import bcubed, semeval_rows  # noqa: E402
 from newsfold.events import (  # noqa: E402
@@ -134,7 +135,16 @@ def prepare_ecb(
         texts = [lead(a.title, a.text) for a in articles]
         vectors = _embed(texts, embedder, cache)
         feats = [
-            doc_features(a.id, a.title, a.text, v, a.published, a.language, a.source)
+            doc_features(
+                a.id,
+                a.title,
+                a.text,
+                v,
+                a.published,
+                a.language,
+                a.source,
+                date_sure=a.date_source in METADATA_SOURCES,
+            )
             for a, v in zip(articles, vectors, strict=True)
         ]
         out[split] = (feats, gold)

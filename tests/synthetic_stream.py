@@ -26,7 +26,7 @@ def synthetic_2k() -> tuple[list[Any], list[DocFeatures]]:
     texts = [(d.title, "\n\n".join(d.paragraphs)) for d in docs]
     vectors = make_embedder("use-m3").embed([lead(t, b) for t, b in texts])
     feats = [
-        doc_features(d.id, title, body, vector, d.date, d.language)
+        doc_features(d.id, title, body, vector, d.date, d.language, date_sure=True)
         for d, (title, body), vector in zip(docs, texts, vectors, strict=True)
     ]
     return docs, feats

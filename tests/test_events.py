@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -196,20 +197,50 @@ def test_merges_look_past_the_join_window() -> None:
     text = "alpha beta gamma delta epsilon"
     vec = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
     days = ["2025-03-01", "1999-05-07", "2025-03-02"]
+
+    def merges(sure: list[bool], window: float = 60) -> list[tuple[str, str]]:
+        docs = [
+            doc_features(f"y{n}", "", text, vec, dt.date.fromisoformat(day), "en", date_sure=s)
+            for n, (day, s) in enumerate(zip(days, sure, strict=True))
+        ]
+        model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
+        config = ClusterConfig(model=model, merge_threshold=0.5, merge_window_days=window)
+        clusterer = StreamingClusterer(config)
+        got = [clusterer.add(d)[0] for d in docs]
+        assert got[1] != got[0]  # outside the join window
+        return clusterer.merges()
+
+    merged = [(short_id("ev", "y1"), short_id("ev", "y0"))]
+    assert merges([False, False, False]) == merged  # all read from the text: any date
+    assert merges([True, False, True]) == merged  # the misdated one from its text
+    # metadata dates 26 years apart are two happenings: not even looked at...
+    assert merges([True, True, True]) == []
+    assert merges([True, True, True], window=math.inf) == merged  # ...unless asked to
+
+
+def test_a_merge_window_counts_from_every_day_of_the_event() -> None:
+    """A long-running event (dated from metadata) sees a neighbour within the merge window
+    of its first day, not only of its last."""
+    vec = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    text = "alpha beta gamma delta epsilon"
+    days = ["2025-01-01", "2025-03-20", "2024-12-10", "2025-03-21"]
     docs = [
-        doc_features(f"y{n}", "", text, vec, dt.date.fromisoformat(day), "en")
-        for n, day in enumerate(days)
+        doc_features(f"z{n}", "", text, vec, dt.date.fromisoformat(d), "en", date_sure=True)
+        for n, d in enumerate(days)
     ]
     model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
-    clusterer = StreamingClusterer(ClusterConfig(model=model, merge_threshold=0.5))
-    got = [clusterer.add(d)[0] for d in docs]
-    assert got[1] != got[0]  # outside the join window
-    assert clusterer.merges() == [(short_id("ev", "y1"), short_id("ev", "y0"))]
-    windowed = ClusterConfig(model=model, merge_threshold=0.5, merge_window_days=60)
-    clusterer = StreamingClusterer(windowed)
-    for d in docs:
-        clusterer.add(d)
-    assert clusterer.merges() == []
+    # joins are not capped by the time prior here: z1 and z3 join z0 (window 120 days);
+    # z2 is 22 days before z0 but 100 days before the event's last date
+    config = ClusterConfig(model=model, merge_threshold=0.5, window_days=120)
+    config.time_prior = {**config.time_prior, "days": 0.0, "days_over": 0.0}
+    clusterer = StreamingClusterer(config)
+    clusterer.add(docs[0])
+    clusterer.add(docs[1])
+    config.window_days = 5  # z2 founds its own event
+    clusterer.add(docs[2])
+    config.window_days, config.merge_window_days = 120, 60
+    clusterer.add(docs[3])  # z0's event grows to 3: a merge check
+    assert clusterer.merges() == [(short_id("ev", "z2"), short_id("ev", "z0"))]
 
 
 def test_blob_round_trip_keeps_everything() -> None:
@@ -226,6 +257,29 @@ def test_blob_round_trip_keeps_everything() -> None:
         assert back.seq == event.seq and back.first == event.first
         assert np.allclose(back.vector_sum, event.vector_sum)
         assert len(back.exemplars) == len(event.exemplars)
+
+
+def test_the_count_of_text_dated_members_travels_with_the_event() -> None:
+    """Merge checks trust an event's dates only while none of its members was dated from
+    its text: the count survives a reload and a merge, and a blob from before the count
+    is taken as text-dated (looked at whatever its dates, as all events were)."""
+    vec = np.asarray([1.0, 0.0], dtype=np.float32)
+    day = dt.date(2025, 3, 1)
+    event = EventState(id="e", vector_sum=np.zeros(2, np.float32))
+    event.add(doc_features("a", "", "x", vec, day, "en", date_sure=True))
+    event.add(doc_features("b", "", "x", vec, day, "en"))  # read from the text
+    event.add(doc_features("c", "", "x", vec, None, "en", date_sure=True))  # undated
+    assert event.text_dated == 1
+    assert EventState.from_blob(event.to_blob()).text_dated == 1
+    other = EventState(id="o", vector_sum=np.zeros(2, np.float32))
+    other.add(doc_features("d", "", "x", vec, day, "en"))
+    event.absorb(other)
+    assert event.text_dated == 2
+    old = json.loads(event.to_blob())
+    del old["text_dated"]
+    assert EventState.from_blob(json.dumps(old).encode()).text_dated == event.size
+    old["first"] = old["last"] = None
+    assert EventState.from_blob(json.dumps(old).encode()).text_dated == 0
 
 
 def test_centroid_index_top_k_window_and_drop() -> None:

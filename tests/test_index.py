@@ -24,17 +24,25 @@ class Reference:
     """Every live row in one matrix and one product per query: what the index must equal."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, tuple[int, np.ndarray, int, int]] = {}  # key -> (age, v, f, l)
+        # key -> (age, v, first, last, loose)
+        self.rows: dict[str, tuple[int, np.ndarray, int, int, bool]] = {}
         self.age = 0
 
-    def put(self, key: str, v: np.ndarray, first: dt.date | None, last: dt.date | None) -> None:
+    def put(
+        self,
+        key: str,
+        v: np.ndarray,
+        first: dt.date | None,
+        last: dt.date | None,
+        loose: bool = False,
+    ) -> None:
         dated = first is not None and last is not None
         f = first.toordinal() if dated and first else 0
         l_ = last.toordinal() if dated and last else 0
         if key in self.rows:
-            self.rows[key] = (self.rows[key][0], v.astype(np.float32), f, l_)
+            self.rows[key] = (self.rows[key][0], v.astype(np.float32), f, l_, loose)
         else:
-            self.rows[key] = (self.age, v.astype(np.float32), f, l_)
+            self.rows[key] = (self.age, v.astype(np.float32), f, l_, loose)
             self.age += 1
 
     def drop(self, key: str) -> None:
@@ -47,6 +55,7 @@ class Reference:
         date: dt.date | None = None,
         window: float = math.inf,
         floor: float = -math.inf,
+        loose: bool = False,
     ) -> list[str]:
         if not self.rows or k <= 0:
             return []
@@ -60,7 +69,8 @@ class Reference:
             first = np.array([self.rows[key][2] for key in keys])
             last = np.array([self.rows[key][3] for key in keys])
             gap = np.maximum(first - day, day - last)
-            keep &= ~((first > 0) & (gap > window))
+            anywhere = np.array([loose and self.rows[key][4] for key in keys], dtype=bool)
+            keep &= ~((first > 0) & (gap > window) & ~anywhere)
         picked = sorted(
             (i for i in range(len(keys)) if keep[i] and np.isfinite(sims[i])),
             key=lambda i: (-sims[i], ages[i]),
@@ -98,16 +108,18 @@ def _run(seed: int, n: int, dim: int, queries: int, days: int = 400) -> int:
     for step in range(n):
         key = f"r{step}"
         first, last = _date(rng, days)
-        index.put(key, pool[step], first, last)
-        ref.put(key, pool[step], first, last)
+        loose = bool(rng.random() < 0.25)  # dates read from a text: seen anywhere if asked
+        index.put(key, pool[step], first, last, loose)
+        ref.put(key, pool[step], first, last, loose)
         roll = rng.random()
         if roll < 0.3 and step:  # an update: new vector, dates moved (maybe to another bucket)
             other = f"r{rng.integers(step)}"
             if other in ref.rows:
                 v = pool[n + int(rng.integers(n))]
                 first, last = _date(rng, days)
-                index.put(other, v, first, last)
-                ref.put(other, v, first, last)
+                loose = bool(rng.random() < 0.25)  # (and may stop being loose)
+                index.put(other, v, first, last, loose)
+                ref.put(other, v, first, last, loose)
         elif roll < 0.4 and step:
             other = f"r{rng.integers(step)}"
             index.drop(other)
@@ -127,8 +139,10 @@ def _run(seed: int, n: int, dim: int, queries: int, days: int = 400) -> int:
             date = None if rng.random() < 0.3 else DAY0 + dt.timedelta(days=int(rng.integers(days)))
             window = float(rng.choice([math.inf, 60.0, 400.0, 0.0, 7.5]))
             floor = float(rng.choice([-math.inf, 0.0, 0.2, 0.5]))
-            got = index.nearest(q, k, date, window, floor)
-            assert got == ref.nearest(q, k, date, window, floor), (step, k, date, window, floor)
+            loose = bool(rng.random() < 0.5)
+            got = index.nearest(q, k, date, window, floor, loose)
+            want = ref.nearest(q, k, date, window, floor, loose)
+            assert got == want, (step, k, date, window, floor, loose)
             answered += bool(got)
     assert len(index) == len(ref.rows)
     return answered

@@ -164,6 +164,11 @@ def resolve_date(
     return DateResult(None, "none", 0.0)
 
 
+# Sources read from metadata rather than from the text: the clusterer trusts these dates
+# enough to bound its merge checks in time (text dates can be years off)
+METADATA_SOURCES = frozenset({"given", "header", "html", "url"})
+
+
 def parse_date_string(value: str) -> dt.date | None:
     """A date from a metadata value: ISO date or datetime (date as written, in its
     own time zone), RFC 2822, epoch seconds, or a written date; None if unreadable."""

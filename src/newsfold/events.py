@@ -17,8 +17,10 @@ languages (embedding, the event's leading names, numbers, the article's names), 
 only the days it would add to the event count against it in the time prior.
 
 When an event grows past a checkpoint size (2, 3, 4, 6, 8, 12, ...) it is
-compared with its nearest events (any date: the time prior weighs the gap), each
-side seen as one long article against the other and the two scores averaged;
+compared with its nearest events, each side seen as one long article against the
+other and the two scores averaged (the time prior weighs the gap). Events dated
+from metadata look within :attr:`ClusterConfig.merge_window_days` of their days;
+an event with a report dated from its text looks, and is seen, at any date;
 above the merge threshold the older event absorbs the other. :meth:`StreamingClusterer.merges`
 reports (absorbed, into) for the store and its log.
 
@@ -27,13 +29,14 @@ give the same events whatever the batch boundaries. Event ids derive from the
 founding article's id, so they do not depend on batch sizes or on what else is
 in the store. Per-article cost: one index query, a bounded number of candidate
 scorings (each over the article's own terms: the event's TF-IDF norm is
-cached). A dated query reads only the date buckets of its window; merge checks
-(any date, their :data:`MERGE_CANDIDATES` nearest events) still bound every row,
-so they stay linear in the number of events, cheaply (BENCHMARKS.md: the cost per
-article still grows 2.5-2.7x over the first 20k articles of the synthetic crawl,
-most of it over the first 7k while the 60-day window fills, then about 15% more
-to 40k as merge checks and storyline queries read more rows;
-``benchmarks/cluster_throughput.py --parts`` shows which part grows).
+cached). A dated query, a merge check of an event dated from metadata included,
+reads only the date buckets of its window (and the undated and text-dated rows);
+other merge checks bound every row. So the cost per article grows while the
+windows fill (about 2.3x over the first 20k articles of the synthetic crawl, most
+of it over the first 7k, the 60 days of the join window) and then stays level:
+within 5% from 20k to 80k (BENCHMARKS.md; ``benchmarks/cluster_throughput.py
+--parts`` shows each part). Events dated from their text are merge-checked
+against every row, so a store of such events keeps a cost linear in them.
 
 The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
 split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
@@ -203,6 +206,9 @@ class EventState:
     tfidf_norm: float = 0.0  # cached norm of the TF-IDF vector of ``terms``
     norm_docs: int = 0  # stream size when ``tfidf_norm`` was computed (0: stale)
     norm_size: int = 0  # event size when ``tfidf_norm`` was computed
+    # members dated from their text, not from metadata: while there are any, the event's
+    # dates may be far off, and merge checks look for it, and from it, at any date
+    text_dated: int = 0
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
     sticky: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # see _fresh
 
@@ -226,6 +232,7 @@ class EventState:
         if doc.date:
             self.first = min(self.first, doc.date) if self.first else doc.date
             self.last = max(self.last, doc.date) if self.last else doc.date
+            self.text_dated += not doc.date_sure
         self.size += 1
         self.members.append(doc.id)
         if len(self.exemplars) < EXEMPLARS:
@@ -249,6 +256,7 @@ class EventState:
                 self.first = min(self.first, date) if self.first else date
                 self.last = max(self.last, date) if self.last else date
         self.size += other.size
+        self.text_dated += other.text_dated
         self.members.extend(other.members)
         room = EXEMPLARS - len(self.exemplars)
         self.exemplars.extend(other.exemplars[: max(0, room)])
@@ -330,6 +338,7 @@ class EventState:
             "tfidf_norm": self.tfidf_norm,
             "norm_docs": self.norm_docs,
             "norm_size": self.norm_size,
+            "text_dated": self.text_dated,
             # cached summaries of big events, kept so that a reload decides as a long run would
             "sticky": {
                 "years": _sticky_json(self.sticky.get("years"), sorted),
@@ -366,6 +375,8 @@ class EventState:
             tfidf_norm=float(data.get("tfidf_norm", 0.0)),
             norm_docs=int(data.get("norm_docs", 0)),
             norm_size=int(data.get("norm_size", 0)),
+            # a blob from before the count: its dates may have come from the text
+            text_dated=int(data.get("text_dated", data["size"] if data["first"] else 0)),
             sticky=_sticky_load(data.get("sticky", {})),
         )
 
@@ -565,10 +576,14 @@ class ClusterConfig:
     candidates: int = 10  # events retrieved by embedding for full scoring
     min_similarity: float = 0.2  # ...if their centroid is at least this close to the article
     window_days: int = 60  # dated events farther than this from a dated article are not candidates
-    # ...and from a grown event looking for a neighbour to merge: any date. The time prior
-    # still weighs the gap, but dates guessed from a text can be years off (ECB+: a report
-    # dated by the birth date it quotes), and a hard window left such splinters apart for good
-    merge_window_days: float = math.inf
+    # ...and from a grown event looking for a neighbour to merge, this many days from its
+    # dates, among events dated from metadata only. An event with a member dated from its
+    # text is looked at whatever its dates, and looks at any date itself: text dates can be
+    # years off (ECB+: a report dated by the birth date it quotes), and a hard window over
+    # every event left such splinters apart for good (60 days cost ECB+ dev F1 0.899 ->
+    # 0.875, BENCHMARKS.md). Bounding the rest keeps a crawl's merge checks from reading
+    # the whole store. math.inf: any date for all.
+    merge_window_days: float = 60
     model: PairModel = field(default_factory=lambda: load_model("event"))
     # for an article in a language under CROSS_SHARE of the event's articles are in
     # (its words can hardly match)
@@ -630,21 +645,26 @@ class StreamingClusterer:
     def _rebuild(self) -> None:
         self.index = CentroidIndex()
         for event in self.events.values():
-            self.index.put(event.id, event.centroid, event.first, event.last)
+            self.index.put(event.id, event.centroid, event.first, event.last, event.text_dated > 0)
         self._dirty_rows.clear()
 
     def _refresh_rows(self) -> None:
         for eid in sorted(self._dirty_rows):
             event = self.events.get(eid)
             if event is not None:
-                self.index.put(eid, event.centroid, event.first, event.last)
+                self.index.put(eid, event.centroid, event.first, event.last, event.text_dated > 0)
         self._dirty_rows.clear()
 
     def candidates(
-        self, doc: DocFeatures, window: float | None = None, limit: int | None = None
+        self,
+        doc: DocFeatures,
+        window: float | None = None,
+        limit: int | None = None,
+        loose: bool = False,
     ) -> list[EventState]:
         """The events most similar to ``doc`` by embedding, within the time window (the
-        first ``limit`` of them: a smaller top-k, the same leading events)."""
+        first ``limit`` of them: a smaller top-k, the same leading events). ``loose``:
+        events with a member dated from its text are candidates whatever their dates."""
         self._refresh_rows()
         k = self.config.candidates if limit is None else min(limit, self.config.candidates)
         found = self.index.nearest(
@@ -653,6 +673,7 @@ class StreamingClusterer:
             doc.date,
             self.config.window_days if window is None else window,
             self.config.min_similarity,
+            loose,
         )
         return [self.events[eid] for eid in found]
 
@@ -668,13 +689,17 @@ class StreamingClusterer:
         return model.logit(features) + time_logit(features, self.config.time_prior, cross)
 
     def scored(
-        self, doc: DocFeatures, limit: int | None = None, window: float | None = None
+        self,
+        doc: DocFeatures,
+        limit: int | None = None,
+        window: float | None = None,
+        loose: bool = False,
     ) -> list[tuple[float, EventState, dict[str, float]]]:
         """Candidates with their same-event probability, best first."""
         weights = doc_weights(doc, self.df)
         competing = self.competing(doc.date)
         out = []
-        for event in self.candidates(doc, window, limit):
+        for event in self.candidates(doc, window, limit, loose):
             feats = pair_features(doc, event, self.df, weights, competing=competing)
             out.append((sigmoid(self.logit(feats)), event, feats))
         out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
@@ -734,7 +759,7 @@ class StreamingClusterer:
         while True:
             probe = event_as_doc(event)
             partner = None
-            found = self.scored(probe, MERGE_CANDIDATES, self.config.merge_window_days)
+            found = self.scored(probe, MERGE_CANDIDATES, self._merge_window(event), loose=True)
             for score, other, _ in found:
                 if other.id == event.id:
                     continue
@@ -754,6 +779,14 @@ class StreamingClusterer:
             self._dirty_rows.add(keep.id)
             self._merges.append((gone.id, keep.id))
             event = keep
+
+    def _merge_window(self, event: EventState) -> float:
+        """How far from its last date a merge check of ``event`` looks (see
+        :attr:`ClusterConfig.merge_window_days`): its span more than the window, so that
+        events within the window of any of its days are seen."""
+        if event.text_dated or event.first is None or event.last is None:
+            return math.inf
+        return self.config.merge_window_days + (event.last - event.first).days
 
     def _reverse_score(self, other: EventState, event: EventState) -> float:
         """``other`` seen as one article against ``event``: with the forward score, a merge

@@ -192,6 +192,10 @@ class DocFeatures:
     title_terms: frozenset[str] = frozenset()
     salient: frozenset[str] = frozenset()  # names in the title or lead, or repeated
     weekdays: frozenset[int] = frozenset()  # days an undated article says things happened on
+    # the date comes from metadata (a feed, a header, the page, the URL), not from reading
+    # the text, which can be years off (a birth date, a past event): merge checks trust
+    # only such dates with a window (see newsfold.events.ClusterConfig.merge_window_days)
+    date_sure: bool = False
 
     def keys(self) -> set[str]:
         """Everything counted in the document frequencies: words, names, numbers."""
@@ -209,7 +213,9 @@ def doc_features(
     date: dt.date | None,
     language: str,
     source: str | None = None,
+    date_sure: bool = False,
 ) -> DocFeatures:
+    """An article's features. ``date_sure``: ``date`` comes from metadata, not the text."""
     if source:  # the outlet naming itself ("told the Telerian Voice") says nothing of the happening
         title, text = without_outlet(title, source), without_outlet(text, source)
     full = f"{title}\n{text}" if title else text
@@ -232,6 +238,7 @@ def doc_features(
         weekdays=frozenset(WEEKDAY_NUMBERS[d] for d in weekday_mentions(full))
         if date is None
         else frozenset(),
+        date_sure=date is not None and date_sure,
     )
 
 

@@ -19,9 +19,12 @@ far fewer bytes:
   synthetic 20k stream (5,059 events) a query over all rows takes the full product of
   about 160 of them.
 
-Queries with an infinite window (the clusterer's merge checks) and windows wider than the
-stream (the storyline linker's 400 days over a year) still look at every row: cheaper,
-but linear in the rows.
+Rows put as ``loose`` (events with a member dated from its text, whose dates may be years
+off) sit in date buckets of their own, which a query with ``loose=True`` (a merge check)
+reads whatever its window. Queries with an infinite window (merge checks of text-dated
+events) and windows covering more than half the rows (the storyline linker's 400 days,
+until the stream is over 800 days long) still look at every row: cheaper, but linear in
+the rows.
 
 The exact similarities are ``einsum`` over the full float32 rows, row by row as before
 (a row's product does not depend on which other rows are computed with it), so every
@@ -87,6 +90,8 @@ class CentroidIndex:
         self.first = np.zeros(0, dtype=np.int64)  # date ordinals, 0 when undated
         self.last = np.zeros(0, dtype=np.int64)
         self.alive = np.zeros(0, dtype=bool)
+        # rows whose dates may be far off (see ``put``): a query may ask to see them anywhere
+        self.loose = np.zeros(0, dtype=bool)
         self._key: list[int | None] = []  # row -> its bucket (None: dead)
         self._buckets: dict[int, _Bucket] = {}
         self._basis: np.ndarray | None = None  # (PROJECTED, dim) orthonormal rows, float64
@@ -103,9 +108,15 @@ class CentroidIndex:
         return len(self.row)
 
     def put(
-        self, key: str, centroid: np.ndarray, first: dt.date | None, last: dt.date | None
+        self,
+        key: str,
+        centroid: np.ndarray,
+        first: dt.date | None,
+        last: dt.date | None,
+        loose: bool = False,
     ) -> None:
-        """Add or update the row of ``key``."""
+        """Add or update the row of ``key``. ``loose``: its dates may be far off (read from
+        a text); a query with ``loose=True`` sees it whatever its dates."""
         row = self.row.get(key)
         if row is None:
             row = len(self.ids)
@@ -119,6 +130,7 @@ class CentroidIndex:
         self.first[row] = first.toordinal() if first and last else 0
         self.last[row] = last.toordinal() if first and last else 0
         self.alive[row] = True
+        self.loose[row] = loose and bool(first and last)
         self._norm_max = max(self._norm_max, float(np.linalg.norm(self.matrix[row])))
         self._place(row)
         if self._basis is not None:
@@ -134,8 +146,11 @@ class CentroidIndex:
         first = np.zeros(capacity, dtype=np.int64)
         last = np.zeros(capacity, dtype=np.int64)
         alive = np.zeros(capacity, dtype=bool)
+        loose = np.zeros(capacity, dtype=bool)
         first[:n], last[:n], alive[:n] = self.first[:n], self.last[:n], self.alive[:n]
+        loose[:n] = self.loose[:n]
         self.matrix, self.first, self.last, self.alive = matrix, first, last, alive
+        self.loose = loose
         coarse = np.zeros((capacity, COARSE), dtype=np.float32)
         fine = np.zeros((capacity, PROJECTED - COARSE), dtype=np.float32)
         rest_coarse = np.zeros(capacity, dtype=np.float32)
@@ -147,9 +162,12 @@ class CentroidIndex:
         self._rest_coarse, self._rest_fine = rest_coarse, rest_fine
 
     def _place(self, row: int) -> None:
-        """Put ``row`` in the bucket of its last date (moving it if that changed)."""
+        """Put ``row`` in the bucket of its last date (moving it if that changed); loose
+        rows in buckets of their own (keys below UNDATED)."""
         last = int(self.last[row])
         key = last // BUCKET_DAYS if last else UNDATED
+        if last and self.loose[row]:
+            key = UNDATED - 1 - key
         old = self._key[row]
         if old != key:
             if old is not None:
@@ -223,13 +241,14 @@ class CentroidIndex:
         self._project(0, len(self.ids))
 
     # ---- queries -------------------------------------------------------------
-    def _bucket_rows(self, day: int, window: float) -> list[np.ndarray]:
+    def _bucket_rows(self, day: int, window: float, loose: bool) -> list[np.ndarray]:
         """The rows of the buckets that can hold a row within ``window`` days of ``day``
-        (undated rows are within every window)."""
+        (undated rows are within every window, and loose rows too when ``loose``)."""
         parts = []
         for key, bucket in self._buckets.items():
-            if key != UNDATED and (
-                (key + 1) * BUCKET_DAYS - 1 < day - window or bucket.min_first > day + window
+            period = key if key >= 0 else UNDATED - 1 - key  # (UNDATED: -2, never compared)
+            if not (key == UNDATED or (key < UNDATED and loose)) and (
+                (period + 1) * BUCKET_DAYS - 1 < day - window or bucket.min_first > day + window
             ):
                 continue  # every row of the bucket ends before, or starts after, the window
             if bucket.array is None:
@@ -238,9 +257,10 @@ class CentroidIndex:
             parts.append(bucket.array)
         return parts
 
-    def _within(self, rows: slice | np.ndarray, day: int, window: float) -> np.ndarray:
+    def _within(self, rows: slice | np.ndarray, day: int, window: float, loose: bool) -> np.ndarray:
         first, last = self.first[rows], self.last[rows]
-        return (first == 0) | ((first - day <= window) & (day - last <= window))
+        inside = (first == 0) | ((first - day <= window) & (day - last <= window))
+        return (inside | self.loose[rows]) if loose else inside
 
     def nearest(
         self,
@@ -249,10 +269,11 @@ class CentroidIndex:
         date: dt.date | None = None,
         window: float = math.inf,
         floor: float = -math.inf,
+        loose: bool = False,
     ) -> list[str]:
         """The ``k`` live rows most similar to ``vector`` (at least ``floor``); rows
-        dated farther than ``window`` days from ``date`` are skipped. Ties go to the
-        older row."""
+        dated farther than ``window`` days from ``date`` are skipped, unless ``loose`` and
+        the row was put as loose. Ties go to the older row."""
         live = len(self.row)
         if not live or k <= 0:
             return []
@@ -265,12 +286,12 @@ class CentroidIndex:
         mask = self.alive[:n]
         if date is not None and math.isfinite(window):
             day = date.toordinal()
-            parts = self._bucket_rows(day, window)
+            parts = self._bucket_rows(day, window, loose)
             if 2 * sum(len(part) for part in parts) < live:
                 rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-                rows = rows[self._within(rows, day, window)]
+                rows = rows[self._within(rows, day, window, loose)]
             else:
-                mask = mask & self._within(slice(0, n), day, window)
+                mask = mask & self._within(slice(0, n), day, window, loose)
         if self._basis is None or (rows is not None and len(rows) < EXACT_BELOW):
             if rows is None:  # the full product, as one contiguous block
                 sims = self._exact(slice(0, n), query)

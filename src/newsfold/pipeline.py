@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsfold.clean import clean
-from newsfold.dating import anchor_on_related, resolve_date, weekday_mentions
+from newsfold.dating import (
+    METADATA_SOURCES,
+    anchor_on_related,
+    resolve_date,
+    weekday_mentions,
+)
 from newsfold.dedupe import Deduper
 from newsfold.embed import Embedder, lead, make_embedder
 from newsfold.events import EventState, StreamingClusterer, oldest_first
@@ -457,7 +462,14 @@ class Pipeline:
                     or store.get_article(group_member, with_text=False)["event"]
                 )
             feats = doc_features(
-                art.id, art.title, art.text, vec, art.published, art.language, art.source
+                art.id,
+                art.title,
+                art.text,
+                vec,
+                art.published,
+                art.language,
+                art.source,
+                date_sure=art.date_source in METADATA_SOURCES,
             )
             event_id, created = self.clusterer.add(feats, force_event=force)
             art.event = event_id
