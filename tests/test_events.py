@@ -403,6 +403,47 @@ def test_an_event_mostly_in_other_languages_is_read_across_languages() -> None:
     assert time_logit(stretch, TIME_PRIOR, cross=True) < time_logit(wide, TIME_PRIOR, cross=True)
 
 
+def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
+    """Two reports with the same words 200 days apart: with dates from metadata the time
+    prior keeps them apart (capped at ``cap``); when either date was read from the text
+    (a date it quotes, at times) it costs at most ``cap_text``, and the words join them."""
+    from newsfold.events import TIME_PRIOR, doc_weights, pair_features, time_logit
+
+    assert TIME_PRIOR["cap_text"] < TIME_PRIOR["cap"]
+    vec = np.ones(4, dtype=np.float32) / 2
+    text = "Lena Okafor opened the Brarn dam in Saltmere."
+    days = (dt.date(2025, 1, 1), dt.date(2025, 7, 20))
+    df = DocumentFrequencies()
+    # bias and weight: a logit of +3 with full word overlap, between the two caps
+    model = PairModel({"tfidf": 10.0}, bias=-7.0, threshold=0.5)
+    for sure, joined in (((True, True), False), ((False, True), True), ((True, False), True)):
+        first, later = (
+            doc_features(f"d{n}", "", text, vec, day, "en", date_sure=s)
+            for n, (day, s) in enumerate(zip(days, sure, strict=True))
+        )
+        event = EventState(id="e", vector_sum=np.zeros(4, dtype=np.float32))
+        event.add(first)
+        feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
+        assert feats["text_dated"] == float(not all(sure))
+        cap = TIME_PRIOR["cap"] if all(sure) else TIME_PRIOR["cap_text"]
+        assert time_logit(feats, TIME_PRIOR) == -cap
+        clusterer = StreamingClusterer(
+            ClusterConfig(model=model, cross_model=None, time_prior=dict(TIME_PRIOR))
+        )
+        clusterer.config.window_days = 400  # a candidate whatever the dates
+        got = [clusterer.add(first)[0], clusterer.add(later)[0]]
+        assert (got[0] == got[1]) is joined, sure
+    # within a week a text date is as good as any (a dateline): an update six days on
+    # pays the full capped penalty however it was dated
+    update = {"days": 6.0, "span": 7.0, "undated": 0.0}
+    assert time_logit(update, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    assert time_logit({**update, "text_dated": 1.0}, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    assert (
+        time_logit({**update, "days": 7.0, "text_dated": 1.0}, TIME_PRIOR)
+        == -TIME_PRIOR["cap_text"]
+    )
+
+
 def _dated(doc_id: str, day: str, text: str, vec: np.ndarray) -> DocFeatures:
     return doc_features(doc_id, "", text, vec, dt.date.fromisoformat(day), "en")
 

@@ -170,6 +170,16 @@ def shipped_merge_threshold() -> float:
 # logit += days * log1p(gap) + days_over * max(0, span - grace) for two dated sides:
 # gap = days between the article and the event's dates, span = days the event would
 # cover with the article in it. Set by hand: see :func:`time_logit`.
+# The term is capped at ``cap`` (overwhelming word evidence can still win), and at
+# ``cap_text`` when a side's date was read from its text (``text_dated``), not from
+# metadata, and the two are ``text_days`` or more apart: a date read from a text that
+# far from the event's is often one the report quotes (an earlier attack, a birth date),
+# not its own; closer, it is as good as any (a dateline: successive updates of one
+# disaster a few days apart stay apart). cap_text was chosen among 2.0-4.0 by topic-fold
+# CV on ECB+ train+dev (all its dates are read from the text), with text_days 0: 2.0
+# 0.921, 2.25 0.920, 2.5 0.918, 2.75 0.907, 3.0 0.907, 3.5 0.906, 4.0 (as ``cap``) 0.891;
+# ECB+ dev 0.896, 0.915, 0.915, 0.928, 0.924, 0.905, 0.905. text_days: 0 and 7 give the
+# same (0.918, dev 0.915), 14 0.915, 30 0.912, 90 0.907 (BENCHMARKS.md).
 # An undated article whose weekdays miss the event's days: weekday_conflict (see
 # :func:`_weekday_conflict`).
 TIME_PRIOR: dict[str, float] = {
@@ -177,6 +187,8 @@ TIME_PRIOR: dict[str, float] = {
     "days_over": -0.9,
     "grace": 2.0,
     "cap": 4.0,
+    "cap_text": 2.5,
+    "text_days": 7.0,
     "weekday_conflict": -2.0,
 }
 
@@ -503,6 +515,8 @@ def pair_features(
         "days": gap if gap is not None else 0.0,
         "span": span if span is not None else 0.0,
         "undated": 1.0 if gap is None else 0.0,
+        # a side's date was read from its text, not from metadata (see time_logit)
+        "text_dated": 1.0 if gap is not None and (not doc.date_sure or event.text_dated) else 0.0,
         "size": math.log(event.size) if event.size else 0.0,
         "cross_language": 0.0 if event.languages.get(doc.language) else 1.0,
         # share of the event's articles in the article's language: words can match only those
@@ -553,8 +567,11 @@ def time_logit(
 
     News coverage of one happening lasts a day or two; a report further from
     the event's dates, or one that would stretch the event over more than
-    ``grace`` days, is more likely a new event of the same storyline. An undated
-    article is checked against a dated event by the weekdays it names.
+    ``grace`` days, is more likely a new event of the same storyline. The term is
+    capped (``cap``; ``cap_text`` when a side's date was read from its text and is a
+    week or more from the other's: it may be a date the report quotes, see
+    :data:`TIME_PRIOR`). An undated article is checked against a dated event by the
+    weekdays it names.
 
     ``cross``: the article is read across languages (:data:`CROSS_SHARE`); then only
     the days it would add to the event count over ``grace``, not the days the event
@@ -568,7 +585,10 @@ def time_logit(
     days, span = features.get("days", 0.0), features.get("span", 0.0)
     floor = max(prior["grace"], span - days) if cross else prior["grace"]
     z = prior["days"] * math.log1p(days) + prior["days_over"] * max(0.0, span - floor)
-    return max(z, -prior.get("cap", math.inf))  # overwhelming word evidence can still win
+    cap = prior.get("cap", math.inf)
+    if features.get("text_dated", 0.0) and days >= prior.get("text_days", 0.0):
+        cap = min(cap, prior.get("cap_text", cap))  # a date read from a text may be far off
+    return max(z, -cap)  # overwhelming word evidence can still win
 
 
 @dataclass(slots=True)
@@ -854,6 +874,7 @@ def event_as_doc(event: EventState) -> DocFeatures:
         title=event.title,
         title_terms=frozenset(event.title_terms),
         salient=frozenset(event.salient),
+        date_sure=not event.text_dated,
     )
 
 
