@@ -149,7 +149,9 @@ class Pipeline:
         self._period: int | None = None
         self._generation = -1
         self._fresh_run = False  # no batch of this run grouped yet: undo the last run's end
-        self._gone: dict[str, list[str]] = {}  # storylines the undo removed -> their events
+        # storylines the undo removed -> their events, until they are linked again (kept in
+        # the store with the journal: see _save_provisional)
+        self._gone: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------------
     def run(
@@ -412,10 +414,8 @@ class Pipeline:
         self.deduper = Deduper()
         self.deduper.load(self.store.dedupe_rows())
         self.clusterer.load(self.store.load_events(), self.store.load_frequencies())
-        journal = self.store.load_provisional()
-        self.linker.load(
-            self.store.load_storylines(), Provisional.from_json(journal) if journal else None
-        )
+        journal = self._load_provisional()
+        self.linker.load(self.store.load_storylines(), journal)
         if journal:  # another run ended (maybe a writer beside this one): undo it first
             self._fresh_run = True
         # events a run changed and had not yet linked when it stopped (or another writer)
@@ -436,7 +436,7 @@ class Pipeline:
         event_of: dict[str, str] = {}
         changed: dict[str, EventState] = {}  # events to save: grouped into, or linked
         grouped: dict[str, None] = {}  # events articles joined (corroborated again)
-        had_journal = self.linker.journal is not None
+        had_journal = self.linker.journal is not None or bool(self._gone)
         if self._fresh_run:  # before anything else of this run: as if the last had not ended
             self._fresh_run = False
             self._undo_provisional(run_id, changed)
@@ -506,9 +506,28 @@ class Pipeline:
             self._corroborate([e for e in grouped if e in events])
         store.save_events(touched, run_id)  # dates may have moved with re-dating
         store.save_storylines(self.linker.touched(), run_id)
-        if had_journal or self.linker.journal is not None:  # opened, added to or undone
-            found = self.linker.journal
-            store.save_provisional(found.to_json() if found is not None else None)
+        if had_journal or self.linker.journal is not None or self._gone:
+            self._save_provisional()  # opened, added to or undone; redirects pending or done
+
+    def _save_provisional(self) -> None:
+        """Keep the journal of the last run's end and the storylines its undo removed whose
+        events are not linked again yet (:meth:`_redirect_gone`), so that a crash before
+        they are loses neither."""
+        data: dict[str, Any] = {}
+        if self.linker.journal is not None:
+            data["journal"] = self.linker.journal.to_json()
+        if self._gone:
+            data["gone"] = self._gone
+        self.store.save_provisional(data or None)
+
+    def _load_provisional(self) -> Provisional | None:
+        """What :meth:`_save_provisional` kept: the journal (None: none), ``_gone`` set."""
+        data = self.store.load_provisional() or {}
+        if "events" in data:  # a bare journal (as stored before the redirects were kept)
+            data = {"journal": data}
+        gone = data.get("gone", {})
+        self._gone = {str(line): [str(e) for e in events] for line, events in gone.items()}
+        return Provisional.from_json(data["journal"]) if data.get("journal") else None
 
     def _take_touched(self, changed: dict[str, EventState], grouped: dict[str, None]) -> None:
         """Collect the events the clusterer changed since it was last asked."""

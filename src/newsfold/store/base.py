@@ -85,12 +85,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def load_provisional(self) -> dict[str, Any] | None:
-        """What the end of the last run linked provisionally (``Provisional.to_json()``),
-        or None."""
+        """What the pipeline kept of the end of the last run (the journal of its
+        provisional storyline links, ``Provisional.to_json()``, and the storylines the
+        next run's undo removed, pending a redirect), or None."""
 
     @abc.abstractmethod
     def save_provisional(self, data: dict[str, Any] | None) -> None:
-        """Keep (None: drop) the journal of provisional storyline links."""
+        """Keep (None: drop) that JSON object, in the transaction of the batch."""
 
     @abc.abstractmethod
     def load_frequencies(self) -> DocumentFrequencies: ...
