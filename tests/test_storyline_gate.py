@@ -19,9 +19,9 @@ from newsfold.events import StreamingClusterer
 from newsfold.storylines import (
     LINK_DAYS,
     StorylineLinker,
-    link_period,
     link_round,
     next_period,
+    resume_period,
 )
 from synthetic_stream import synthetic_2k  # tests/ is on the path (pytest rootdir)
 
@@ -58,7 +58,7 @@ def _storylines(
         if runs and n > 1 and (n - 1) % runs == 0:  # a new run: undo the last one's end first
             back, _ = linker.undo(clusterer.events)
             pending.update(back)
-            period = max(link_period(e.last) for e in clusterer.events.values() if e.last)
+            period = resume_period(clusterer.events[e] for e in pending)  # as the pipeline
         due, period = next_period(period, doc.date)
         if due:
             linked()

@@ -50,9 +50,9 @@ from newsfold.store import Store
 from newsfold.storylines import (
     Provisional,
     StorylineLinker,
-    link_period,
     link_round,
     next_period,
+    resume_period,
 )
 
 if TYPE_CHECKING:  # the facts stage loads spaCy: import it only when it is used
@@ -443,8 +443,7 @@ class Pipeline:
         if self._period is None and self._unlinked:
             # resuming a stream that stopped before linking: in the period it had reached
             events = self.clusterer.events
-            dates = [d for e in self._unlinked if e in events and (d := events[e].last)]
-            self._period = link_period(max(dates)) if dates else None
+            self._period = resume_period(events[e] for e in self._unlinked if e in events)
         for offset, (art, vec) in enumerate(zip(articles, vectors, strict=True)):
             due, self._period = next_period(self._period, art.published)
             if due:  # the stream entered a new period: link what changed before it

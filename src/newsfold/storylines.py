@@ -588,6 +588,14 @@ def link_period(date: dt.date) -> int:
     return (date.toordinal() - 1) // LINK_DAYS
 
 
+def resume_period(unlinked: Iterable[EventState]) -> int | None:
+    """The link period a stream had reached when it stopped (or its run ended) leaving
+    these events unlinked: that of their latest date (None: none is dated). A resumed run
+    starts there, so it links them at the next period boundary, as an unbroken stream."""
+    dates = [event.last for event in unlinked if event.last is not None]
+    return link_period(max(dates)) if dates else None
+
+
 def next_period(reached: int | None, date: dt.date | None) -> tuple[bool, int | None]:
     """Before an article of ``date`` in a stream that has reached period ``reached``
     (None: no dated article yet): whether a round is due (the stream enters a new period)
