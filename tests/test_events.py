@@ -218,6 +218,35 @@ def test_merges_look_past_the_join_window() -> None:
     assert merges([True, True, True], window=math.inf) == merged  # ...unless asked to
 
 
+def test_text_dated_events_are_merge_checked_at_any_date_after_a_reload() -> None:
+    """A text-dated event (years off) is seen by a metadata-dated event's merge check
+    after the state is reloaded from blobs; and a text-dated event that grows looks at
+    any date itself, and finds a metadata-dated one far away."""
+    text = "alpha beta gamma delta epsilon"
+    vec = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
+
+    def doc(n: str, day: str, sure: bool) -> DocFeatures:
+        return doc_features(n, "", text, vec, dt.date.fromisoformat(day), "en", date_sure=sure)
+
+    def clusterer() -> StreamingClusterer:
+        return StreamingClusterer(ClusterConfig(model=model, merge_threshold=0.5))
+
+    first = clusterer()
+    first.add(doc("y0", "2025-03-01", True))
+    first.add(doc("y1", "1999-05-07", False))
+    again = clusterer()
+    again.load([EventState.from_blob(e.to_blob()) for e in first.events.values()], first.df)
+    again.add(doc("y2", "2025-03-02", True))  # y0's event grows: a merge check
+    assert again.merges() == [(short_id("ev", "y1"), short_id("ev", "y0"))]
+    grows = clusterer()
+    grows.add(doc("z0", "2025-03-01", True))
+    grows.add(doc("z1", "1999-05-07", False))
+    grows.config.window_days = 0  # z2 joins z1's event only (a text-dated one), which grows
+    grows.add(doc("z2", "1999-05-07", False))
+    assert grows.merges() == [(short_id("ev", "z1"), short_id("ev", "z0"))]
+
+
 def test_a_merge_window_counts_from_every_day_of_the_event() -> None:
     """A long-running event (dated from metadata) sees a neighbour within the merge window
     of its first day, not only of its last."""
@@ -269,17 +298,21 @@ def test_the_count_of_text_dated_members_travels_with_the_event() -> None:
     event.add(doc_features("a", "", "x", vec, day, "en", date_sure=True))
     event.add(doc_features("b", "", "x", vec, day, "en"))  # read from the text
     event.add(doc_features("c", "", "x", vec, None, "en", date_sure=True))  # undated
-    assert event.text_dated == 1
-    assert EventState.from_blob(event.to_blob()).text_dated == 1
+    assert (event.text_dated, event.sure_dated) == (1, 1)
+    back = EventState.from_blob(event.to_blob())
+    assert (back.text_dated, back.sure_dated) == (1, 1)
     other = EventState(id="o", vector_sum=np.zeros(2, np.float32))
     other.add(doc_features("d", "", "x", vec, day, "en"))
     event.absorb(other)
-    assert event.text_dated == 2
+    assert (event.text_dated, event.sure_dated) == (2, 1)
     old = json.loads(event.to_blob())
-    del old["text_dated"]
-    assert EventState.from_blob(json.dumps(old).encode()).text_dated == event.size
+    del old["text_dated"], old["sure_dated"]
+    # as before the counts: merge-checked at any date (loose), and the cap of 4
+    back = EventState.from_blob(json.dumps(old).encode())
+    assert back.text_dated == back.sure_dated == event.size
     old["first"] = old["last"] = None
-    assert EventState.from_blob(json.dumps(old).encode()).text_dated == 0
+    back = EventState.from_blob(json.dumps(old).encode())
+    assert back.text_dated == back.sure_dated == 0
 
 
 def test_centroid_index_top_k_window_and_drop() -> None:
@@ -407,7 +440,7 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
     """Two reports with the same words 200 days apart: with dates from metadata the time
     prior keeps them apart (capped at ``cap``); when either date was read from the text
     (a date it quotes, at times) it costs at most ``cap_text``, and the words join them."""
-    from newsfold.events import TIME_PRIOR, doc_weights, pair_features, time_logit
+    from newsfold.events import TIME_PRIOR, doc_weights, event_as_doc, pair_features, time_logit
 
     assert TIME_PRIOR["cap_text"] < TIME_PRIOR["cap"]
     vec = np.ones(4, dtype=np.float32) / 2
@@ -433,6 +466,22 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
         clusterer.config.window_days = 400  # a candidate whatever the dates
         got = [clusterer.add(first)[0], clusterer.add(later)[0]]
         assert (got[0] == got[1]) is joined, sure
+    # one report of an event dated from its text does not make the event's metadata
+    # dates less sure: an article dated from metadata 20 days on pays the full cap
+    event = EventState(id="m", vector_sum=np.zeros(4, dtype=np.float32))
+    for n, sure in enumerate((True, True, False)):
+        event.add(doc_features(f"m{n}", "", text, vec, days[0], "en", date_sure=sure))
+    later = doc_features("m9", "", text, vec, dt.date(2025, 1, 21), "en", date_sure=True)
+    feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
+    assert feats["text_dated"] == 0.0 and time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    later = doc_features("m9", "", text, vec, dt.date(2025, 1, 21), "en")  # from its text
+    feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
+    assert time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap_text"]
+    # an event compared as one article (merge checks) is text-dated when all its dates are
+    assert event_as_doc(event).date_sure
+    only_text = EventState(id="t", vector_sum=np.zeros(4, dtype=np.float32))
+    only_text.add(doc_features("t0", "", text, vec, days[0], "en"))
+    assert not event_as_doc(only_text).date_sure
     # within a week a text date is as good as any (a dateline): an update six days on
     # pays the full capped penalty however it was dated
     update = {"days": 6.0, "span": 7.0, "undated": 0.0}

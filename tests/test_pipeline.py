@@ -397,6 +397,28 @@ def test_a_journal_stored_before_redirects_were_kept_still_loads(tmp_path: Path)
     assert _grouping(store) == _grouping(whole)
 
 
+def test_events_count_which_reports_were_dated_from_metadata(tmp_path: Path, memory_store) -> None:
+    """The clusterer trusts a date from a header, a feed's field, a page or a URL, not one
+    read from the text (merge windows, the time prior): each event counts both kinds."""
+    feed = [
+        {"id": "u1", "url": "https://x.example/2025/03/05/oska.html", "text": FLOOD[16:]},
+        {"id": "g1", "published": "2025-03-05", "text": FLOOD_COPY[16:]},
+    ]
+    dateline = FLOOD[16:].replace("March 4 (", "March 4, 2025 (")  # a date in the text only
+    files = {"h.txt": FLOOD, "t.txt": dateline, "b.txt": BID}
+    files["feed.jsonl"] = "".join(json.dumps(row) + "\n" for row in feed)
+    _write(tmp_path / "in", files)
+    _pipeline(memory_store).run([str(tmp_path / "in")])
+    rows = _export(memory_store)
+    sources = {r["date_source"] for r in rows}
+    assert {"header", "url", "given", "text"} <= sources, sources
+    events = {e.id: e for e in memory_store.load_events()}
+    for event_id, event in events.items():
+        members = [r for r in rows if r["event"] == event_id and r["published"]]
+        sure = sum(r["date_source"] != "text" for r in members)  # header, url, given
+        assert (event.sure_dated, event.text_dated) == (sure, len(members) - sure), event_id
+
+
 def test_a_run_without_input_links_what_a_stopped_run_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

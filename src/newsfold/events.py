@@ -33,10 +33,11 @@ cached). A dated query, a merge check of an event dated from metadata included,
 reads only the date buckets of its window (and the undated and text-dated rows);
 other merge checks bound every row. So the cost per article grows while the
 windows fill (about 2.3x over the first 20k articles of the synthetic crawl, most
-of it over the first 7k, the 60 days of the join window) and then stays level:
-within 5% from 20k to 80k (BENCHMARKS.md; ``benchmarks/cluster_throughput.py
---parts`` shows each part). Events dated from their text are merge-checked
-against every row, so a store of such events keeps a cost linear in them.
+of it over the first 7k, the 60 days of the join window) and then nearly level:
+425-432 articles per CPU s over 21k-40k, 410-413 over 51k-80k (BENCHMARKS.md;
+``benchmarks/cluster_throughput.py --parts`` shows each part). Events dated from
+their text are merge-checked against every row, so a store of such events keeps a
+cost linear in them.
 
 The models are trained by ``benchmarks/train_pair_model.py`` on the ECB+ train
 split (event model; thresholds chosen on dev) and the SemEval-2022 Task 8
@@ -171,8 +172,9 @@ def shipped_merge_threshold() -> float:
 # gap = days between the article and the event's dates, span = days the event would
 # cover with the article in it. Set by hand: see :func:`time_logit`.
 # The term is capped at ``cap`` (overwhelming word evidence can still win), and at
-# ``cap_text`` when a side's date was read from its text (``text_dated``), not from
-# metadata, and the two are ``text_days`` or more apart: a date read from a text that
+# ``cap_text`` when the article's date was read from its text, or all of the event's
+# dates were (``text_dated``), not from metadata, and the two are ``text_days`` or more
+# apart: a date read from a text that
 # far from the event's is often one the report quotes (an earlier attack, a birth date),
 # not its own; closer, it is as good as any (a dateline: successive updates of one
 # disaster a few days apart stay apart). cap_text was chosen among 2.0-4.0 by topic-fold
@@ -221,6 +223,9 @@ class EventState:
     # members dated from their text, not from metadata: while there are any, the event's
     # dates may be far off, and merge checks look for it, and from it, at any date
     text_dated: int = 0
+    # ...and members dated from metadata: with any, the event's own dates are trusted in
+    # the time prior (the cap of 4, not cap_text), whatever a quoted date added to them
+    sure_dated: int = 0
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
     sticky: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # see _fresh
 
@@ -245,6 +250,7 @@ class EventState:
             self.first = min(self.first, doc.date) if self.first else doc.date
             self.last = max(self.last, doc.date) if self.last else doc.date
             self.text_dated += not doc.date_sure
+            self.sure_dated += doc.date_sure
         self.size += 1
         self.members.append(doc.id)
         if len(self.exemplars) < EXEMPLARS:
@@ -269,6 +275,7 @@ class EventState:
                 self.last = max(self.last, date) if self.last else date
         self.size += other.size
         self.text_dated += other.text_dated
+        self.sure_dated += other.sure_dated
         self.members.extend(other.members)
         room = EXEMPLARS - len(self.exemplars)
         self.exemplars.extend(other.exemplars[: max(0, room)])
@@ -351,6 +358,7 @@ class EventState:
             "norm_docs": self.norm_docs,
             "norm_size": self.norm_size,
             "text_dated": self.text_dated,
+            "sure_dated": self.sure_dated,
             # cached summaries of big events, kept so that a reload decides as a long run would
             "sticky": {
                 "years": _sticky_json(self.sticky.get("years"), sorted),
@@ -387,8 +395,10 @@ class EventState:
             tfidf_norm=float(data.get("tfidf_norm", 0.0)),
             norm_docs=int(data.get("norm_docs", 0)),
             norm_size=int(data.get("norm_size", 0)),
-            # a blob from before the count: its dates may have come from the text
+            # a blob from before the counts decides as before them: merge-checked at any
+            # date (its dates may have come from a text), and the time prior's cap of 4
             text_dated=int(data.get("text_dated", data["size"] if data["first"] else 0)),
+            sure_dated=int(data.get("sure_dated", data["size"] if data["first"] else 0)),
             sticky=_sticky_load(data.get("sticky", {})),
         )
 
@@ -515,8 +525,12 @@ def pair_features(
         "days": gap if gap is not None else 0.0,
         "span": span if span is not None else 0.0,
         "undated": 1.0 if gap is None else 0.0,
-        # a side's date was read from its text, not from metadata (see time_logit)
-        "text_dated": 1.0 if gap is not None and (not doc.date_sure or event.text_dated) else 0.0,
+        # the article's date was read from its text, or all of the event's were (see
+        # time_logit): one report of a crawl's event dated from its dateline does not
+        # make the event's metadata dates any less sure
+        "text_dated": 1.0
+        if gap is not None and (not doc.date_sure or not event.sure_dated)
+        else 0.0,
         "size": math.log(event.size) if event.size else 0.0,
         "cross_language": 0.0 if event.languages.get(doc.language) else 1.0,
         # share of the event's articles in the article's language: words can match only those
@@ -874,7 +888,7 @@ def event_as_doc(event: EventState) -> DocFeatures:
         title=event.title,
         title_terms=frozenset(event.title_terms),
         salient=frozenset(event.salient),
-        date_sure=not event.text_dated,
+        date_sure=event.sure_dated > 0,  # (as the event's side in pair_features)
     )
 
 
