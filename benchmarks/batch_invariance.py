@@ -1,6 +1,7 @@
 """Does cutting a date-ordered stream into batches change the result?
 
     python -m benchmarks.batch_invariance [--articles 300] [--seed 1] [--undated-every 10]
+                                          [--text-dated-every 0]
                                           [--sizes 1000 1 2 3 7 50] [--runs 1 5 40]
 
 The stream comes from the synthetic crawl (:mod:`benchmarks.synth`, 20 days): each report
@@ -18,6 +19,11 @@ not per batch; README).
 run`` on each new file), batch size the first of ``--sizes``, and compared with one run.
 Since session 7 none should differ when the stream is dated (``--undated-every 0``): the
 links a run's end makes are provisional; undated reports wait for the end of their run.
+
+``--text-dated-every N``: every N-th dated report carries its date in a dateline only
+(``NORDVIK, 4 March 2025 (Meridian Wire) -``), so newsfold reads it from the text (at its
+place in the date order all the same). Since session 8 none should differ then either
+(before, a cached norm recomputed by scoring alone was not saved).
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from newsfold.store import open_store  # noqa: E402
 ADDED = "The agency added that further details would follow later today."
 
 
-def stream(path: Path, n: int, seed: int, undated_every: int) -> int:
+def stream(path: Path, n: int, seed: int, undated_every: int, text_dated_every: int = 0) -> int:
     """Write the stream described above to ``path``; returns its number of lines."""
     rng = random.Random(seed)
     lines: list[dict[str, Any]] = []
@@ -78,6 +84,12 @@ def stream(path: Path, n: int, seed: int, undated_every: int) -> int:
         if j % every == every - 1 and undated:
             out.append(undated.pop())
     out += undated
+    for i, line in enumerate(out):  # the date in a dateline only (read from the text)
+        if text_dated_every and "published" in line and i % text_dated_every == 1:
+            day = dt.date.fromisoformat(line.pop("published"))
+            line["text"] = (
+                f"NORDVIK, {day.day} {day:%B} {day.year} (Meridian Wire) - " + line["text"]
+            )
     path.write_text("".join(json.dumps(x) + "\n" for x in out), encoding="utf-8")
     return len(out)
 
@@ -102,12 +114,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--undated-every", type=int, default=10)
+    parser.add_argument(
+        "--text-dated-every", type=int, default=0, help="date in a dateline only (0: none)"
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1, 2, 3, 7, 50])
     parser.add_argument("--runs", type=int, nargs="*", default=[], help="lines per run")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stream.jsonl"
-        lines = stream(path, args.articles, args.seed, args.undated_every)
+        lines = stream(path, args.articles, args.seed, args.undated_every, args.text_dated_every)
         first = run(path, args.sizes[0])
         events = len({v[0] for v in first.values()})
         print(f"{lines} lines; batch size {args.sizes[0]}: {events} events")

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from newsfold.cli import cli
 from newsfold.errors import MovedError
+from newsfold.events import EventState
 from newsfold.export import CONTRACT_KEYS, export_rows
 from newsfold.pipeline import Pipeline, PipelineOptions
 from newsfold.store import open_store
@@ -417,6 +418,25 @@ def test_events_count_which_reports_were_dated_from_metadata(tmp_path: Path, mem
         members = [r for r in rows if r["event"] == event_id and r["published"]]
         sure = sum(r["date_source"] != "text" for r in members)  # header, url, given
         assert (event.sure_dated, event.text_dated) == (sure, len(members) - sure), event_id
+
+
+def test_the_store_holds_the_clusterer_state_as_it_decides(tmp_path: Path) -> None:
+    """Scoring alone can recompute an event's cached TF-IDF norm (and its summaries of
+    names and years): the store must hold them as the clusterer has them, or a later run
+    reloads another value and decides otherwise than one long run (run boundaries)."""
+    store = open_store("sqlite:///:memory:")
+    pipeline = _pipeline(store, 3)
+    pipeline.run([str(_sample_stream(tmp_path))])
+    live = pipeline.clusterer.events
+    stored = {e.id: e for e in store.load_events()}
+    assert stored.keys() == live.keys()
+
+    def cached(e: EventState) -> tuple:
+        return (e.tfidf_norm, e.norm_docs, e.norm_size, e.years(), tuple(e.core_names()))
+
+    assert len(live) > 10
+    for event_id, event in live.items():
+        assert cached(stored[event_id]) == cached(event), event_id
 
 
 def test_a_run_without_input_links_what_a_stopped_run_left(

@@ -228,6 +228,10 @@ class EventState:
     sure_dated: int = 0
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
     sticky: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # see _fresh
+    # a persisted cache (the TF-IDF norm, a sticky summary) was recomputed since the blob
+    # was last saved, maybe by scoring alone: the store must save it, or a reload would
+    # recompute it at another stream size and decide otherwise (run boundaries)
+    recached: bool = field(default=False, repr=False, compare=False)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -307,6 +311,7 @@ class EventState:
         if found is None:
             found = _years(self.numbers)
             self.sticky["years"] = (self.size, found)
+            self.recached = True
         return found
 
     def core_names(self) -> list[str]:
@@ -316,6 +321,7 @@ class EventState:
             floor = max(1.0, self.size / 2)
             core = [n for n, c in self.salient.items() if c >= floor]
             self.sticky["core"] = (self.size, core)
+            self.recached = True
         return core
 
     def weighted_norm(self, df: DocumentFrequencies) -> float:
@@ -325,6 +331,7 @@ class EventState:
         )  # exact for small events, re-weighed every 25% of growth for big ones: O(1) amortised
         if not self.norm_docs or grown or df.n_docs > self.norm_docs * REFRESH:
             self.tfidf_norm = df.norm(self.terms)
+            self.recached = True
             self.norm_docs = max(1, df.n_docs)
             self.norm_size = self.size
         return self.tfidf_norm

@@ -504,6 +504,12 @@ class Pipeline:
         if self.extractor is not None:
             self._corroborate([e for e in grouped if e in events])
         store.save_events(touched, run_id)  # dates may have moved with re-dating
+        # events only scored whose cached norm or summaries were recomputed: their state
+        # too, so that a later run (a reload) decides as one long run would
+        recached = [e for e in events.values() if e.recached]
+        store.save_event_states(e for e in recached if e.id not in changed)
+        for event in recached:
+            event.recached = False
         store.save_storylines(self.linker.touched(), run_id)
         if had_journal or self.linker.journal is not None or self._gone:
             self._save_provisional()  # opened, added to or undone; redirects pending or done

@@ -71,6 +71,12 @@ class Store(abc.ABC):
     def save_events(self, events: Iterable[EventState], run_id: int) -> None: ...
 
     @abc.abstractmethod
+    def save_event_states(self, events: Iterable[EventState]) -> None:
+        """Save the clusterer state of stored events that did not change otherwise (their
+        cached norms and summaries): the rest of their rows, ``updated_run`` included,
+        stays as it is."""
+
+    @abc.abstractmethod
     def merge_events(self, absorbed: str, into: str) -> None:
         """The clusterer merged ``absorbed`` into ``into``: move its articles, drop it."""
 

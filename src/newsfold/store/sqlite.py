@@ -259,6 +259,11 @@ class SQLiteStore(Store):
                 ),
             )
 
+    def save_event_states(self, events: Iterable[EventState]) -> None:
+        self.conn.executemany(
+            "UPDATE events SET state = ? WHERE id = ?", ((ev.to_blob(), ev.id) for ev in events)
+        )
+
     def load_storylines(self) -> list[StorylineState]:
         return [
             StorylineState.from_blob(row[0])
