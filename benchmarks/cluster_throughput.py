@@ -145,6 +145,7 @@ def _run(
         if count % BATCH == 0 or count == len(feats):  # what a batch hands the store
             linker.retired()
             linker.touched()
+            clusterer.recached()
         if count % 1000 == 0:
             now, cpu_now = time.perf_counter(), time.process_time()
             slices.append(round(1000 / (now - mark)))

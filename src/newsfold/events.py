@@ -228,9 +228,8 @@ class EventState:
     sure_dated: int = 0
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived
     sticky: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # see _fresh
-    # a persisted cache (the TF-IDF norm, a sticky summary) was recomputed since the blob
-    # was last saved, maybe by scoring alone: the store must save it, or a reload would
-    # recompute it at another stream size and decide otherwise (run boundaries)
+    # a persisted cache (the TF-IDF norm, a sticky summary) was just recomputed, maybe by
+    # scoring alone: StreamingClusterer.recached() collects it for the store
     recached: bool = field(default=False, repr=False, compare=False)
 
     @property
@@ -642,6 +641,7 @@ class StreamingClusterer:
         self.events: dict[str, EventState] = {}
         self.df = DocumentFrequencies()
         self._touched: set[str] = set()
+        self._recached: set[str] = set()  # events whose persisted caches scoring recomputed
         self._merges: list[tuple[str, str]] = []
         self.index = CentroidIndex()
         self._dirty_rows: set[str] = set()
@@ -652,6 +652,7 @@ class StreamingClusterer:
         self.events = {e.id: e for e in events}
         self.df = df
         self._touched.clear()
+        self._recached.clear()
         self._rebuild()
         self._founded.clear()
         self._first_day.clear()
@@ -741,7 +742,7 @@ class StreamingClusterer:
         competing = self.competing(doc.date)
         out = []
         for event in self.candidates(doc, window, limit, loose):
-            feats = pair_features(doc, event, self.df, weights, competing=competing)
+            feats = self._pair_features(doc, event, weights, competing)
             out.append((sigmoid(self.logit(feats)), event, feats))
         out.sort(key=lambda x: -x[0])  # stable: candidate order breaks ties
         return out
@@ -835,14 +836,33 @@ class StreamingClusterer:
         against the small one does not), so whichever grew, the same pair scores the same."""
         probe = event_as_doc(other)
         weights = doc_weights(probe, self.df)
-        feats = pair_features(probe, event, self.df, weights, competing=self.competing(probe.date))
+        feats = self._pair_features(probe, event, weights, self.competing(probe.date))
         return sigmoid(self.logit(feats))
+
+    def _pair_features(
+        self, doc: DocFeatures, event: EventState, weights: DocWeights, competing: int
+    ) -> dict[str, float]:
+        """:func:`pair_features`, noting ``event`` when scoring recomputed one of its
+        persisted caches (see :meth:`recached`)."""
+        feats = pair_features(doc, event, self.df, weights, competing=competing)
+        if event.recached:
+            event.recached = False
+            self._recached.add(event.id)
+        return feats
 
     def touched(self) -> list[EventState]:
         """Events changed since the last call, oldest first (by first date, undated last,
         then id): storylines are linked in this order, so they grow forward in time."""
         out = sorted((self.events[e] for e in self._touched if e in self.events), key=oldest_first)
         self._touched.clear()
+        return out
+
+    def recached(self) -> list[EventState]:
+        """Live events whose cached TF-IDF norm or name and year summaries scoring alone
+        recomputed since the last call: the store must save their state too, or a reload
+        would recompute them at another stream size and decide otherwise."""
+        out = [self.events[e] for e in sorted(self._recached) if e in self.events]
+        self._recached.clear()
         return out
 
     def merges(self) -> list[tuple[str, str]]:

@@ -506,10 +506,7 @@ class Pipeline:
         store.save_events(touched, run_id)  # dates may have moved with re-dating
         # events only scored whose cached norm or summaries were recomputed: their state
         # too, so that a later run (a reload) decides as one long run would
-        recached = [e for e in events.values() if e.recached]
-        store.save_event_states(e for e in recached if e.id not in changed)
-        for event in recached:
-            event.recached = False
+        store.save_event_states(e for e in self.clusterer.recached() if e.id not in changed)
         store.save_storylines(self.linker.touched(), run_id)
         if had_journal or self.linker.journal is not None or self._gone:
             self._save_provisional()  # opened, added to or undone; redirects pending or done
