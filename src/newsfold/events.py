@@ -588,9 +588,9 @@ def time_logit(
     News coverage of one happening lasts a day or two; a report further from
     the event's dates, or one that would stretch the event over more than
     ``grace`` days, is more likely a new event of the same storyline. The term is
-    capped (``cap``; ``cap_text`` when a side's date was read from its text and is a
-    week or more from the other's: it may be a date the report quotes, see
-    :data:`TIME_PRIOR`). An undated article is checked against a dated event by the
+    capped (``cap``; ``cap_text`` when the article's date, or all of the event's dates,
+    were read from the text and lie a week or more apart: it may be a date the report
+    quotes, see :data:`TIME_PRIOR`). An undated article is checked against a dated event by the
     weekdays it names.
 
     ``cross``: the article is read across languages (:data:`CROSS_SHARE`); then only
@@ -687,15 +687,19 @@ class StreamingClusterer:
     def _rebuild(self) -> None:
         self.index = CentroidIndex()
         for event in self.events.values():
-            self.index.put(event.id, event.centroid, event.first, event.last, event.text_dated > 0)
+            self._put_row(event)
         self._dirty_rows.clear()
 
     def _refresh_rows(self) -> None:
         for eid in sorted(self._dirty_rows):
             event = self.events.get(eid)
             if event is not None:
-                self.index.put(eid, event.centroid, event.first, event.last, event.text_dated > 0)
+                self._put_row(event)
         self._dirty_rows.clear()
+
+    def _put_row(self, event: EventState) -> None:
+        """``event``'s row in the index: loose while a member was dated from its text."""
+        self.index.put(event.id, event.centroid, event.first, event.last, event.text_dated > 0)
 
     def candidates(
         self,
