@@ -18,7 +18,9 @@ not per batch; README).
 ``Pipeline.run`` on one store, a new Pipeline each time, as a desk running ``newsfold
 run`` on each new file), batch size the first of ``--sizes``, and compared with one run.
 Since session 7 none should differ when the stream is dated (``--undated-every 0``): the
-links a run's end makes are provisional; undated reports wait for the end of their run.
+links a run's end makes are provisional. Since session 9 none should differ with undated
+reports either: they wait for the end of their run, and the next run undoes what grouping
+them there wrote (the store's undo log) and groups them again at its own end.
 
 ``--text-dated-every N``: every N-th dated report carries its date in a dateline only
 (``NORDVIK, 4 March 2025 (Meridian Wire) -``), so newsfold reads it from the text (at its

@@ -133,10 +133,11 @@ def run(
     inputs are reported, recorded and skipped; the exit status is 3 if any
     input was rejected.
 
-    A stream of dated articles may be fed in runs of any size: the storylines
-    linked at the end of a run are provisional (the next run links that week
-    again), so they end as in one run. Undated articles wait for the end of
-    their run, so there runs matter.
+    A stream may be fed in runs of any size. Undated articles wait for the end
+    of their run, and what the end of a run does is provisional: the next run
+    undoes it first (storyline links, and the undated articles' grouping,
+    which it does again after its own dated articles), so the stream ends as
+    in one run.
     """
     from newsfold.pipeline import Pipeline, PipelineOptions
     from newsfold.report import overview, summary

@@ -152,6 +152,9 @@ class Pipeline:
         # storylines the undo removed -> their events, until they are linked again (kept in
         # the store with the journal: see _save_provisional)
         self._gone: dict[str, list[str]] = {}
+        # events the end of the last run created and the undo of it removed -> the article
+        # that founded them, until that article is grouped again (see _redirect_gone_events)
+        self._gone_events: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------
     def run(
@@ -186,6 +189,7 @@ class Pipeline:
                 # no input: still link what a stopped run left unlinked (stored flags)
                 empty = np.zeros((0, 0), np.float32)
                 self._store([], empty, [], [], run_id, stats, link=True, provisional=True)
+                self._group_held(run_id, stats)
         finally:
             # a run that raised leaves its undated articles unstored, as a crash would
             # (running again stores them): never hand them to the next run
@@ -293,12 +297,34 @@ class Pipeline:
         early = any(a.published is None for a in articles)
         rejections = prepared.rejections
         self._store(articles, vectors, facts, rejections, run_id, stats, last or early, last)
-        while last and self._held:
-            # a fixed size, not --batch-size: re-dating and storyline linking run once per
-            # batch of them, and re-dated copies change which copy heads a group
-            chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
-            columns = _columns(chunk, vectors[:0])
-            self._store(*columns, [], run_id, stats, link=True, provisional=True)
+        if last:
+            self._group_held(run_id, stats)
+
+    def _group_held(self, run_id: int, stats: RunStats) -> None:
+        """The end of a run: group the held undated articles, after those the undo of the
+        last run's end made wait again (stored: arrived earlier), in batches of their own.
+        What this writes is recorded, and the next run undoes it before it groups anything
+        (:meth:`_undo_end_of_run`), then groups them again after its own dated articles:
+        as one run would have."""
+        taken: set[str] = set()
+        while True:
+            waiting = [r for r in self.store.waiting_articles() if r["id"] not in taken]
+            if waiting:  # stored: they arrived before this run's held articles
+                again = [(article_from_row(r), _embedding(r), None) for r in waiting]
+                ids = {r["id"] for r in waiting}
+                mine = len(self._held)
+                self._held = again + [h for h in self._held if h[0].id not in ids]
+                # held here, stored by another writer meanwhile (same content: _known)
+                stats.unchanged += mine + len(again) - len(self._held)
+            if not self._held:
+                return
+            while self._held:
+                # a fixed size, not --batch-size: re-dating and storyline linking run once
+                # per batch of them, and re-dated copies change which copy heads a group
+                chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
+                taken.update(a.id for a, _, _ in chunk)
+                columns = _columns(chunk, np.zeros((0, len(chunk[0][1])), np.float32))
+                self._store(*columns, [], run_id, stats, link=True, provisional=True, record=True)
 
     def _store(
         self,
@@ -310,16 +336,25 @@ class Pipeline:
         stats: RunStats,
         link: bool = False,
         provisional: bool = False,
+        record: bool = False,
     ) -> None:
         """Group ``articles`` and store them with ``rejections``: one transaction.
         ``link``: end with a round of storyline linking (the end of a run, or undated
         articles released early); ``provisional``: the end of a run, undone when the next
-        run starts grouping (:class:`newsfold.storylines.Provisional`)."""
+        run starts grouping (:class:`newsfold.storylines.Provisional`); ``record``: held
+        undated articles at the end of a run, what their grouping writes recorded for the
+        next run to undo (:meth:`_group_held`)."""
         offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
+            if self.store.generation() != self._generation:
+                self._reload()  # another writer changed the grouping state since our commit
+            if self.store.undo_pending(run_id):  # before anything else this run groups
+                self._undo_end_of_run()
+            if record:
+                self.store.record_undo(run_id)
             # Another writer may have committed since we looked: check again, inside the lock.
-            articles, vectors, facts, late = self._still_new(articles, vectors, facts)
+            articles, vectors, facts, late, waited = self._still_new(articles, vectors, facts)
             # stored meanwhile by another run with the same content: nothing to do
             stats.unchanged += offered - len(articles) - len(late)
             rejections = rejections + late
@@ -327,11 +362,16 @@ class Pipeline:
                 self.store.record_rejection(run_id, rejection)
             stats.rejected += len(rejections)
             stats.rejections.extend(rejections)
-            if articles or (link and self._unlinked):
+            # (a run whose input was all stored already still undoes the last run's
+            # provisional links here and links them again: before its undated articles)
+            undo = self._fresh_run and self.linker.journal is not None
+            if articles or (link and (self._unlinked or undo)):
                 with self._timed(stats, "group"):
                     self._group(articles, vectors, facts, run_id, stats, link, provisional)
+            if record:
+                self.store.record_undo(None)
         self._generation = expected_generation
-        stats.new += len(articles)
+        stats.new += len(articles) - waited
 
     def _release(
         self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
@@ -387,15 +427,21 @@ class Pipeline:
 
     def _still_new(
         self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
-    ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None], list[Rejection]]:
+    ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None], list[Rejection], int]:
+        """``articles`` less those stored meanwhile (the same content: dropped; other
+        content: rejected as ``late``), and how many of them are stored but waiting, so
+        still to group (see :meth:`_undo_end_of_run`): stored by this run or another
+        one, whose undo made them wait."""
         # Look the ids up again whatever the generation says: with two batches in flight,
         # this batch's first look predates the commit of the batch before it (one indexed
         # query, inside the lock).
         stored = self.store.article_hashes(a.id for a in articles)
-        if self.store.generation() != self._generation:
-            self._reload()  # another writer changed the grouping state since our last commit
         if not stored:
-            return articles, vectors, facts, []
+            return articles, vectors, facts, [], 0
+        waiting = self.store.waiting_ids(stored)
+        hashes = {a.id: a.content_hash for a in articles}
+        waited = {k for k in waiting if stored[k] == hashes[k]}
+        stored = {k: v for k, v in stored.items() if k not in waited}
         keep = [i for i, a in enumerate(articles) if a.id not in stored]
         late = [
             Rejection(a.path, f"id {a.id!r} was stored by another run meanwhile", a.line)
@@ -407,6 +453,7 @@ class Pipeline:
             vectors[keep] if len(keep) else vectors[:0],
             [facts[i] for i in keep],
             late,
+            len(waited),
         )
 
     def _reload(self) -> None:
@@ -420,6 +467,21 @@ class Pipeline:
             self._fresh_run = True
         # events a run changed and had not yet linked when it stopped (or another writer)
         self._unlinked = {e.id: None for e in self.clusterer.events.values() if e.unlinked}
+
+    def _undo_end_of_run(self) -> None:
+        """Undo what the end of the last run wrote (its held undated articles grouped;
+        recorded in the store), so that this run groups its dated articles first, as one
+        run would have; those articles wait again (:meth:`_group_held`). Then reload:
+        the grouping state is the store's, as before that end (its storyline journal
+        included, undone in turn by :meth:`_group`)."""
+        created = self.store.undo()
+        self._reload()
+        # events that end created and the undo removed may have been shown: keep where
+        # they came from until their founding article is grouped again
+        for event_id, founder in created.items():
+            if event_id not in self.clusterer.events:
+                self._gone_events[event_id] = founder
+        self._save_provisional()
 
     def _group(
         self,
@@ -492,6 +554,8 @@ class Pipeline:
         self._retire_storylines(run_id)
         if self._gone:
             self._redirect_gone(run_id)
+        if self._gone_events:
+            self._redirect_gone_events(run_id)
         events = self.clusterer.events
         touched = sorted((events[e] for e in changed if e in events), key=oldest_first)
         store.save_events(touched, run_id)
@@ -508,7 +572,7 @@ class Pipeline:
         # too, so that a later run (a reload) decides as one long run would
         store.save_event_states(e for e in self.clusterer.recached() if e.id not in changed)
         store.save_storylines(self.linker.touched(), run_id)
-        if had_journal or self.linker.journal is not None or self._gone:
+        if had_journal or self.linker.journal is not None or self._gone or self._gone_events:
             self._save_provisional()  # opened, added to or undone; redirects pending or done
 
     def _save_provisional(self) -> None:
@@ -520,6 +584,8 @@ class Pipeline:
             data["journal"] = self.linker.journal.to_json()
         if self._gone:
             data["gone"] = self._gone
+        if self._gone_events:
+            data["gone_events"] = self._gone_events
         self.store.save_provisional(data or None)
 
     def _load_provisional(self) -> Provisional | None:
@@ -529,6 +595,8 @@ class Pipeline:
             data = {"journal": data}
         gone = data.get("gone", {})
         self._gone = {str(line): [str(e) for e in events] for line, events in gone.items()}
+        gone_events = data.get("gone_events", {})
+        self._gone_events = {str(e): None if a is None else str(a) for e, a in gone_events.items()}
         return Provisional.from_json(data["journal"]) if data.get("journal") else None
 
     def _take_touched(self, changed: dict[str, EventState], grouped: dict[str, None]) -> None:
@@ -602,6 +670,30 @@ class Pipeline:
                 del self._gone[line_id]
             if found:
                 self.store.log(run_id, "merge-storyline", line_id, other=found[0])
+
+    def _redirect_gone_events(self, run_id: int) -> None:
+        """An event the end of the last run created and the undo removed may have been
+        shown: once the article that founded it is grouped again (and the event is not
+        back under its id), log a merge into the event it joined, so that the id still
+        leads somewhere."""
+        for event_id, founder in list(self._gone_events.items()):
+            if event_id in self.clusterer.events:
+                del self._gone_events[event_id]  # founded again by the same article
+                continue
+            stored, now = False, None
+            if founder is not None and self.store.article_hashes([founder]):
+                stored, now = True, self.store.get_article(founder, with_text=False)["event"]
+            if not stored or now is not None:  # (its first article gone: nothing to follow)
+                del self._gone_events[event_id]
+            if now is not None:
+                self.store.log(
+                    run_id,
+                    "merge",
+                    event_id,
+                    other=now,
+                    detail="its first article joined this event (the end of the last run "
+                    "had grouped it provisionally)",
+                )
 
     def _retire_storylines(self, run_id: int) -> None:
         for retired, into in self.linker.retired():
@@ -731,6 +823,11 @@ def processing_order(articles: Sequence[Article]) -> list[Article]:
     reports included; its undated reports are grouped after all of the run's dated ones
     whatever the cuts."""
     return sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.max))
+
+
+def _embedding(row: dict[str, Any]) -> np.ndarray:
+    """A stored article's vector (float32, as :meth:`Store.add_article` wrote it)."""
+    return np.frombuffer(row["embedding"], dtype=np.float32).copy()
 
 
 def _columns(

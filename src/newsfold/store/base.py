@@ -65,6 +65,32 @@ class Store(abc.ABC):
         """(id, content_hash, minhash, published date, text length, duplicate_of)."""
 
     @abc.abstractmethod
+    def waiting_articles(self) -> list[dict[str, Any]]:
+        """Stored articles not grouped yet (``event`` None: the next run's undo of the end
+        of a run made them wait again), oldest first, as :meth:`get_article` rows."""
+
+    @abc.abstractmethod
+    def waiting_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` stored and waiting (see :meth:`waiting_articles`)."""
+
+    # The end of a run groups the run's undated articles; what that writes is recorded
+    # and undone by the next run before it groups anything (pipeline.Pipeline).
+    @abc.abstractmethod
+    def record_undo(self, run_id: int | None) -> None:
+        """Record (for ``run_id``; None: stop) what this transaction writes, so that
+        :meth:`undo` can take it back. Set and cleared inside one batch."""
+
+    @abc.abstractmethod
+    def undo_pending(self, run_id: int) -> bool:
+        """Whether writes another run than ``run_id`` recorded wait to be undone."""
+
+    @abc.abstractmethod
+    def undo(self) -> dict[str, str | None]:
+        """Take back every recorded write, newest first: the store is as it was before
+        the recording began, except that articles stored since stay stored, waiting.
+        Returns the events the recording created (id -> the article that founded it)."""
+
+    @abc.abstractmethod
     def load_events(self) -> list[EventState]: ...
 
     @abc.abstractmethod

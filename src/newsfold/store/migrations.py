@@ -311,3 +311,98 @@ def m004_event_log_ids(conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN")  # DDL included: both indexes and the record land, or none
     conn.execute("CREATE INDEX event_log_subject ON event_log(subject, action)")
     conn.execute("CREATE INDEX event_log_other ON event_log(other)")
+
+
+# Tables whose changes the end of a run records so that the next run can undo them
+# (m005_undo): everything grouping writes except ``facts`` (an article's facts do not
+# depend on what it joined; a waiting article keeps them) and the tables triggers derive
+# (``article_search``, ``fact_entities``). ``runs`` and the meta key ``generation`` are
+# bookkeeping, never undone.
+UNDONE_TABLES = (
+    "articles",
+    "events",
+    "storylines",
+    "event_log",
+    "rejections",
+    "corroboration",
+    "claims",
+    "meta",
+)
+# The columns of ``articles`` grouping writes (the rest is the stored input, the same
+# whenever the article is grouped): only these are kept, not a copy of every text.
+ARTICLE_GROUPING_COLUMNS = (
+    "id",
+    "seq",
+    "published",
+    "date_source",
+    "date_confidence",
+    "date_evidence",
+    "duplicate_of",
+    "event",
+    "minhash",
+)
+
+
+def undo_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns of ``table`` whose old values the undo log keeps."""
+    if table == "articles":
+        return list(ARTICLE_GROUPING_COLUMNS)
+    return [str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def install_undo_triggers(conn: sqlite3.Connection) -> None:
+    """(Re)create the triggers that record, while ``undo_state`` holds a row, every row
+    of :data:`UNDONE_TABLES` the transaction inserts, updates or deletes: a row of
+    ``undo_log`` (order, table, operation, rowid) and in ``undo__<table>`` the row's old
+    values (an insert: its new values, for its key), typed as stored: no text round trip
+    (a REAL restored through ``quote()`` may lose its last digits). An inserted article
+    is undone by making it wait again (it stays stored), so deleting one while recording
+    is refused.
+
+    A later migration that adds a column to one of these tables must call this again."""
+    for table in UNDONE_TABLES:
+        cols = undo_columns(conn, table)
+        conn.execute(f"DROP TABLE IF EXISTS undo__{table}")
+        conn.execute(f"CREATE TABLE undo__{table} (log_id INTEGER PRIMARY KEY, {', '.join(cols)})")
+        rowid = "NULL" if table == "claims" else "{row}.rowid"
+        skip = " AND {row}.key != 'generation'" if table == "meta" else ""
+        for op, when, row in (
+            ("insert", "INSERT", "new"),
+            ("update", "UPDATE", "old"),
+            ("delete", "DELETE", "old"),
+        ):
+            conn.execute(f"DROP TRIGGER IF EXISTS undo_{table}_{op}")
+            head = (
+                f"CREATE TRIGGER undo_{table}_{op} AFTER {when} ON {table} "
+                f"WHEN EXISTS (SELECT 1 FROM undo_state){skip.format(row=row)} BEGIN "
+            )
+            if table == "articles" and op == "delete":
+                conn.execute(
+                    head + "SELECT RAISE(ABORT, 'an article cannot be deleted while the end "
+                    "of a run is recorded'); END"
+                )
+                continue
+            values = ", ".join(f"{row}.{c}" for c in cols)
+            conn.execute(
+                head + "INSERT INTO undo_log (run_id, tbl, op, rid) VALUES "
+                f"((SELECT run_id FROM undo_state), '{table}', '{op}', {rowid.format(row=row)}); "
+                f"INSERT INTO undo__{table} (log_id, {', '.join(cols)}) "
+                f"VALUES (last_insert_rowid(), {values}); END"
+            )
+
+
+@migration
+def m005_undo(conn: sqlite3.Connection) -> None:
+    """An undo log for the end of a run. Undated reports wait for the end of their run;
+    what grouping them there writes is recorded (:func:`install_undo_triggers`) and undone
+    by the next run before it groups anything, which then groups them again after its
+    own dated reports: so where runs are cut does not change what they join. An undone
+    article stays stored, waiting (``event`` NULL), its facts kept."""
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: all of this migration lands, or none of it
+    conn.execute("CREATE TABLE undo_state (id INTEGER PRIMARY KEY CHECK (id = 0), run_id INTEGER)")
+    conn.execute(
+        "CREATE TABLE undo_log (id INTEGER PRIMARY KEY, run_id INTEGER, tbl TEXT NOT NULL, "
+        "op TEXT NOT NULL, rid INTEGER)"
+    )
+    install_undo_triggers(conn)

@@ -22,7 +22,7 @@ from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
 from newsfold.store import claims
 from newsfold.store.base import Store
-from newsfold.store.migrations import CLAIM_COLUMNS, migrate
+from newsfold.store.migrations import CLAIM_COLUMNS, UNDONE_TABLES, migrate, undo_columns
 from newsfold.storylines import StorylineState
 
 ARTICLE_COLUMNS = (
@@ -151,7 +151,8 @@ class SQLiteStore(Store):
         return out
 
     def next_seq(self) -> int:
-        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()
+        # (waiting articles have negative seqs: see undo)
+        row = self.conn.execute("SELECT MAX(COALESCE(MAX(seq), 0), 0) + 1 FROM articles").fetchone()
         return int(row[0])
 
     def add_article(
@@ -162,7 +163,18 @@ class SQLiteStore(Store):
                 url, source, language, language_confidence, published, date_source,
                 date_confidence, date_evidence, removed, duplicate_of, event, embedding, minhash,
                 run_id, added)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, path=excluded.path,
+                   line=excluded.line, format=excluded.format, title=excluded.title,
+                   raw=excluded.raw, text=excluded.text, url=excluded.url,
+                   source=excluded.source, language=excluded.language,
+                   language_confidence=excluded.language_confidence,
+                   published=excluded.published, date_source=excluded.date_source,
+                   date_confidence=excluded.date_confidence,
+                   date_evidence=excluded.date_evidence, removed=excluded.removed,
+                   duplicate_of=excluded.duplicate_of, event=excluded.event,
+                   embedding=excluded.embedding, minhash=excluded.minhash
+               WHERE articles.event IS NULL""",
             (
                 article.id,
                 seq,
@@ -215,10 +227,102 @@ class SQLiteStore(Store):
             # line, body): the same after a reload as in the run that added the article
             "SELECT id, content_hash, minhash, published, "
             "CASE WHEN title != '' THEN length(title) + 2 + length(text) ELSE length(text) END, "
-            "duplicate_of FROM articles ORDER BY seq"
+            "duplicate_of FROM articles WHERE event IS NOT NULL ORDER BY seq"
         ):
             published = dt.date.fromisoformat(row[3]) if row[3] else None
             yield row[0], row[1], row[2], published, row[4], row[5]
+
+    def waiting_articles(self) -> list[dict[str, Any]]:
+        return [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT * FROM articles WHERE event IS NULL ORDER BY abs(seq)"
+            )
+        ]
+
+    def waiting_ids(self, ids: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id FROM articles WHERE event IS NULL AND id IN ({marks})", chunk
+            ):
+                out.add(row[0])
+        return out
+
+    # ---- the undo log of the end of a run (m005_undo) ----------------------
+    def record_undo(self, run_id: int | None) -> None:
+        if run_id is None:
+            self.conn.execute("DELETE FROM undo_state")
+        else:
+            self.conn.execute(
+                "INSERT INTO undo_state (id, run_id) VALUES (0, ?) "
+                "ON CONFLICT(id) DO UPDATE SET run_id = excluded.run_id",
+                (run_id,),
+            )
+
+    def undo_pending(self, run_id: int) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM undo_log WHERE run_id IS NOT ? LIMIT 1", (run_id,)
+        ).fetchone()
+        return row is not None
+
+    def undo(self) -> dict[str, str | None]:
+        created = {
+            str(row[0]): row[1]
+            for row in self.conn.execute(
+                "SELECT s.id, (SELECT g.article FROM undo__event_log AS g "
+                "JOIN undo_log AS gl ON gl.id = g.log_id WHERE gl.op = 'insert' "
+                "AND g.action = 'create' AND g.subject = s.id LIMIT 1) "
+                "FROM undo_log AS l JOIN undo__events AS s ON s.log_id = l.id "
+                "WHERE l.op = 'insert'"
+            )
+        }
+        columns = {table: undo_columns(self.conn, table) for table in UNDONE_TABLES}
+        entries = self.conn.execute(
+            "SELECT id, tbl, op, rid FROM undo_log ORDER BY id DESC"
+        ).fetchall()
+        for log_id, table, op, rid in entries:
+            args: tuple[Any, ...]
+            cols = columns[table]
+            names = ", ".join(cols)
+            if table == "claims":
+                key = self.conn.execute(
+                    "SELECT event, position FROM undo__claims WHERE log_id = ?", (log_id,)
+                ).fetchone()
+                where, args = "event = ? AND position = ?", (key[0], key[1])
+            else:
+                where, args = "rowid = ?", (rid,)
+            if op == "insert" and table == "articles":  # stays stored, waiting again
+                # its seq negated: a waiting article keeps its place among those waiting
+                # (see waiting_articles), and the next seqs follow the last grouped one,
+                # as if it had not been stored yet
+                self.conn.execute(
+                    "UPDATE articles SET event = NULL, duplicate_of = NULL, seq = -abs(seq) "
+                    f"WHERE {where}",
+                    args,
+                )
+            elif op == "insert":
+                self.conn.execute(f"DELETE FROM {table} WHERE {where}", args)
+            elif op == "update":
+                self.conn.execute(
+                    f"UPDATE {table} SET ({names}) = "
+                    f"(SELECT {names} FROM undo__{table} WHERE log_id = ?) WHERE {where}",
+                    (log_id, *args),
+                )
+            else:
+                rowid = "" if table == "claims" else "rowid, "
+                self.conn.execute(
+                    f"INSERT INTO {table} ({rowid}{names}) "
+                    f"SELECT {'?, ' if rowid else ''}{names} FROM undo__{table} WHERE log_id = ?",
+                    (*((rid,) if rowid else ()), log_id),
+                )
+        self.conn.execute("DELETE FROM undo_log")
+        for table in UNDONE_TABLES:
+            self.conn.execute(f"DELETE FROM undo__{table}")
+        return created
 
     def load_events(self) -> list[EventState]:
         return [
