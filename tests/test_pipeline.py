@@ -483,6 +483,37 @@ def test_runs_killed_after_the_undo_still_end_as_one_run(
     assert _grouping(store) == _grouping(whole)
 
 
+def test_each_run_groups_again_at_most_max_held_undated_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undated articles a run's end grouped wait again in the next run and count
+    toward MAX_HELD with its own: past it the oldest are grouped for good with a batch,
+    so no run's end groups more than MAX_HELD articles (the cost of exact run
+    boundaries stays bounded), and none is left waiting."""
+    import newsfold.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "MAX_HELD", 4)
+    stream = _synthetic_stream(tmp_path, 4)
+    undated = sum('"published"' not in x for x in stream.read_text(encoding="utf-8").splitlines())
+    assert undated > 20
+    store = open_store("sqlite:///:memory:")
+    ends: list[int] = []
+    for path in _runs_of(stream, tmp_path, 12):
+        pipeline = _pipeline(store, 3)
+        chunked = pipeline._store
+
+        def counting(*args, chunked=chunked, **kwargs):
+            if kwargs.get("record"):
+                ends.append(len(args[0]))
+            chunked(*args, **kwargs)
+
+        pipeline._store = counting  # type: ignore[method-assign]  # the test's spy
+        pipeline.run([str(path)])
+        assert store.count_waiting() == 0
+    assert max(ends) == 4 and len(ends) > 5
+    assert len(store.list_events(limit=10_000)) > 10
+
+
 @pytest.mark.slow
 def test_a_run_stopped_at_its_undated_articles_resumes_as_one_run(tmp_path: Path) -> None:
     """A run that stops as it groups its undated articles (all its dated ones stored,

@@ -171,6 +171,8 @@ class Pipeline:
         pending: _Prepared | None = None
         self._period = None
         self._fresh_run = True
+        if self.store.undo_pending(run_id):  # first: its articles count as waiting (_release)
+            self._store([], np.zeros((0, 0), np.float32), [], [], run_id, stats)
         committed = False
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfold-embed") as worker:
@@ -347,10 +349,10 @@ class Pipeline:
         offered = len(articles)
         with self.store.batch():
             expected_generation = self.store.generation() + 1  # after our own commit
-            if self.store.generation() != self._generation:
-                self._reload()  # another writer changed the grouping state since our commit
             if self.store.undo_pending(run_id):  # before anything else this run groups
-                self._undo_end_of_run()
+                self._undo_end_of_run()  # (and reload)
+            elif self.store.generation() != self._generation:
+                self._reload()  # another writer changed the grouping state since our commit
             if record:
                 self.store.record_undo(run_id)
             # Another writer may have committed since we looked: check again, inside the lock.
@@ -381,19 +383,29 @@ class Pipeline:
         once the run's dated reports are in, so where the batches are cut does not change
         what it, or anything else, joins. Past :data:`MAX_HELD` articles or
         :data:`MAX_HELD_BYTES` of raw input and text waiting, the oldest go with this batch
-        (a memory bound), and there the batch boundaries matter again."""
+        (a memory bound), and there the batch boundaries matter again. Articles stored
+        waiting (the undo of the last run's end: :meth:`_group_held`) count as held, and
+        arrived first: so each run groups again at most :data:`MAX_HELD` of them."""
         ready = [i for i, a in enumerate(articles) if a.published is not None]
         self._held.extend(  # a copy of the row: a view would keep the batch's matrix alive
             (articles[i], np.array(vectors[i]), facts[i])
             for i, a in enumerate(articles)
             if a.published is None
         )
+        waiting = self.store.count_waiting()
+        early = min(waiting, max(0, waiting + len(self._held) - MAX_HELD))
+        waiting -= early
         sizes = [len(a.raw) + len(a.text) for a, _, _ in self._held]
         total, out = sum(sizes), 0
-        while out < len(sizes) and (len(sizes) - out > MAX_HELD or total > MAX_HELD_BYTES):
+        while out < len(sizes) and (
+            waiting + len(sizes) - out > MAX_HELD or total > MAX_HELD_BYTES
+        ):
             total -= sizes[out]
             out += 1
         released, self._held = self._held[:out], self._held[out:]
+        if early:  # the oldest waiting ones (stored): grouped for good with this batch
+            rows = self.store.waiting_articles(limit=early)
+            released = [(article_from_row(r), _embedding(r), None) for r in rows] + released
         now = [(articles[i], vectors[i], facts[i]) for i in ready]
         return _columns(now + released, vectors[:0])
 

@@ -65,9 +65,13 @@ class Store(abc.ABC):
         """(id, content_hash, minhash, published date, text length, duplicate_of)."""
 
     @abc.abstractmethod
-    def waiting_articles(self) -> list[dict[str, Any]]:
+    def waiting_articles(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Stored articles not grouped yet (``event`` None: the next run's undo of the end
-        of a run made them wait again), oldest first, as :meth:`get_article` rows."""
+        of a run made them wait again), oldest first (at most ``limit``), as full rows."""
+
+    @abc.abstractmethod
+    def count_waiting(self) -> int:
+        """How many :meth:`waiting_articles` there are."""
 
     @abc.abstractmethod
     def waiting_ids(self, ids: Iterable[str]) -> set[str]:

@@ -232,13 +232,18 @@ class SQLiteStore(Store):
             published = dt.date.fromisoformat(row[3]) if row[3] else None
             yield row[0], row[1], row[2], published, row[4], row[5]
 
-    def waiting_articles(self) -> list[dict[str, Any]]:
+    def waiting_articles(self, limit: int | None = None) -> list[dict[str, Any]]:
         return [
             dict(row)
             for row in self.conn.execute(
-                "SELECT * FROM articles WHERE event IS NULL ORDER BY abs(seq)"
+                "SELECT * FROM articles WHERE event IS NULL ORDER BY abs(seq) LIMIT ?",
+                (-1 if limit is None else limit,),
             )
         ]
+
+    def count_waiting(self) -> int:
+        row = self.conn.execute("SELECT COUNT(*) FROM articles WHERE event IS NULL").fetchone()
+        return int(row[0])
 
     def waiting_ids(self, ids: Iterable[str]) -> set[str]:
         out: set[str] = set()
