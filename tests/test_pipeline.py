@@ -483,6 +483,46 @@ def test_runs_killed_after_the_undo_still_end_as_one_run(
     assert _grouping(store) == _grouping(whole)
 
 
+def test_an_undated_article_grouped_again_keeps_its_stored_input(tmp_path: Path) -> None:
+    """Grouping a waiting article again writes its grouping columns only: the lines
+    cleaning removed (and the rest of its stored input) stay as the first run stored
+    them. Found by review: the write-over lost ``removed``."""
+    body = (
+        "Floods in the Oska valley killed 42 people on Tuesday and forced more than 3,000 "
+        "residents from their homes, police in Kalvaria said. Rescue teams used boats."
+    )
+    lines = [
+        {
+            "id": "d1",
+            "title": "Corvane bids",
+            "text": "Corvane offered 2.4 billion dollars for Saltmere Harbour on Monday.",
+            "published": "2025-02-17",
+        },
+        {
+            "id": "u1",
+            "title": "Flood in Oska",
+            "text": "Share this article\n\nSubscribe to our newsletter\n\n" + body,
+        },
+        {
+            "id": "d2",
+            "title": "Saltmere rejects",
+            "text": "The board of Saltmere Harbour rejected the bid from Corvane.",
+            "published": "2025-02-18",
+        },
+    ]
+    stream = tmp_path / "s.jsonl"
+    stream.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    whole = open_store("sqlite:///:memory:")
+    _pipeline(whole, 3).run([str(stream)])
+    removed = whole.get_article("u1")["removed"]
+    assert "Subscribe to our newsletter" in str(removed)
+    store = open_store("sqlite:///:memory:")
+    for path in _runs_of(stream, tmp_path, 2):
+        _pipeline(store, 3).run([str(path)])
+    assert store.get_article("u1")["removed"] == removed
+    assert _grouping(store) == _grouping(whole)
+
+
 def test_each_run_groups_again_at_most_max_held_undated_articles(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -155,6 +155,7 @@ class Pipeline:
         # events the end of the last run created and the undo of it removed -> the article
         # that founded them, until that article is grouped again (see _redirect_gone_events)
         self._gone_events: dict[str, str | None] = {}
+        self._undone = False  # an undo of the end of a run happened (see _group_held)
 
     # ------------------------------------------------------------------
     def run(
@@ -325,8 +326,11 @@ class Pipeline:
                 # per batch of them, and re-dated copies change which copy heads a group
                 chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
                 taken.update(a.id for a, _, _ in chunk)
+                self._undone = False
                 columns = _columns(chunk, np.zeros((0, len(chunk[0][1])), np.float32))
                 self._store(*columns, [], run_id, stats, link=True, provisional=True, record=True)
+                if self._undone:  # another writer's end undone here: ours may wait again
+                    taken = {a.id for a, _, _ in chunk}
 
     def _store(
         self,
@@ -353,8 +357,6 @@ class Pipeline:
                 self._undo_end_of_run()  # (and reload)
             elif self.store.generation() != self._generation:
                 self._reload()  # another writer changed the grouping state since our commit
-            if record:
-                self.store.record_undo(run_id)
             # Another writer may have committed since we looked: check again, inside the lock.
             articles, vectors, facts, late, waited = self._still_new(articles, vectors, facts)
             # stored meanwhile by another run with the same content: nothing to do
@@ -364,6 +366,8 @@ class Pipeline:
                 self.store.record_rejection(run_id, rejection)
             stats.rejected += len(rejections)
             stats.rejections.extend(rejections)
+            if record:  # (after the rejections: an undo must not take them back)
+                self.store.record_undo(run_id)
             # (a run whose input was all stored already still undoes the last run's
             # provisional links here and links them again: before its undated articles)
             undo = self._fresh_run and self.linker.journal is not None
@@ -487,6 +491,7 @@ class Pipeline:
         the grouping state is the store's, as before that end (its storyline journal
         included, undone in turn by :meth:`_group`)."""
         created = self.store.undo()
+        self._undone = True
         self._reload()
         # events that end created and the undo removed may have been shown: keep where
         # they came from until their founding article is grouped again

@@ -164,14 +164,10 @@ class SQLiteStore(Store):
                 date_confidence, date_evidence, removed, duplicate_of, event, embedding, minhash,
                 run_id, added)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-               ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, path=excluded.path,
-                   line=excluded.line, format=excluded.format, title=excluded.title,
-                   raw=excluded.raw, text=excluded.text, url=excluded.url,
-                   source=excluded.source, language=excluded.language,
-                   language_confidence=excluded.language_confidence,
+               ON CONFLICT(id) DO UPDATE SET seq=excluded.seq,
                    published=excluded.published, date_source=excluded.date_source,
                    date_confidence=excluded.date_confidence,
-                   date_evidence=excluded.date_evidence, removed=excluded.removed,
+                   date_evidence=excluded.date_evidence,
                    duplicate_of=excluded.duplicate_of, event=excluded.event,
                    embedding=excluded.embedding, minhash=excluded.minhash
                WHERE articles.event IS NULL""",
@@ -275,13 +271,16 @@ class SQLiteStore(Store):
         return row is not None
 
     def undo(self) -> dict[str, str | None]:
+        founders: dict[str, str | None] = {}
+        for subject, article in self.conn.execute(
+            "SELECT g.subject, g.article FROM undo__event_log AS g JOIN undo_log AS l "
+            "ON l.id = g.log_id WHERE l.op = 'insert' AND g.action = 'create' ORDER BY l.id"
+        ):
+            founders.setdefault(str(subject), article)
         created = {
-            str(row[0]): row[1]
+            str(row[0]): founders.get(str(row[0]))
             for row in self.conn.execute(
-                "SELECT s.id, (SELECT g.article FROM undo__event_log AS g "
-                "JOIN undo_log AS gl ON gl.id = g.log_id WHERE gl.op = 'insert' "
-                "AND g.action = 'create' AND g.subject = s.id LIMIT 1) "
-                "FROM undo_log AS l JOIN undo__events AS s ON s.log_id = l.id "
+                "SELECT s.id FROM undo_log AS l JOIN undo__events AS s ON s.log_id = l.id "
                 "WHERE l.op = 'insert'"
             )
         }
@@ -304,8 +303,12 @@ class SQLiteStore(Store):
                 # its seq negated: a waiting article keeps its place among those waiting
                 # (see waiting_articles), and the next seqs follow the last grouped one,
                 # as if it had not been stored yet
+                # (another writer's undo may have left one at that negative seq: then
+                # below every seq, still after it)
                 self.conn.execute(
-                    "UPDATE articles SET event = NULL, duplicate_of = NULL, seq = -abs(seq) "
+                    "UPDATE articles SET event = NULL, duplicate_of = NULL, seq = CASE "
+                    "WHEN EXISTS (SELECT 1 FROM articles AS o WHERE o.seq = -abs(articles.seq)) "
+                    "THEN (SELECT MIN(MIN(seq), 0) FROM articles) - 1 ELSE -abs(seq) END "
                     f"WHERE {where}",
                     args,
                 )
