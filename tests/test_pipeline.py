@@ -284,15 +284,20 @@ def test_a_stream_stopped_mid_week_resumes_as_one_run(
         assert _grouping(store) == expected, (stop, len(unlinked))
 
 
-def _dated_runs(stream: Path, tmp_path: Path, lines: int) -> list[Path]:
-    """The dated lines of ``stream``, in files of ``lines`` lines each (one run each)."""
-    rows = [x for x in stream.read_text(encoding="utf-8").splitlines() if '"published"' in x]
+def _split(rows: list[str], folder: Path, lines: int, prefix: str) -> list[Path]:
+    """``rows`` (JSON lines) in files of ``lines`` lines each (one run each)."""
     out = []
     for start in range(0, len(rows), lines):
-        path = tmp_path / f"run-{start:04d}.jsonl"
+        path = folder / f"{prefix}-{start:04d}.jsonl"
         path.write_text("".join(x + "\n" for x in rows[start : start + lines]), encoding="utf-8")
         out.append(path)
     return out
+
+
+def _dated_runs(stream: Path, tmp_path: Path, lines: int) -> list[Path]:
+    """The dated lines of ``stream``, in files of ``lines`` lines each (one run each)."""
+    rows = [x for x in stream.read_text(encoding="utf-8").splitlines() if '"published"' in x]
+    return _split(rows, tmp_path, lines, "run")
 
 
 @pytest.mark.parametrize("lines", [1, 4])
@@ -400,13 +405,7 @@ def test_a_journal_stored_before_redirects_were_kept_still_loads(tmp_path: Path)
 
 def _runs_of(stream: Path, tmp_path: Path, lines: int) -> list[Path]:
     """Every line of ``stream`` (undated ones too), in files of ``lines`` lines each."""
-    rows = stream.read_text(encoding="utf-8").splitlines()
-    out = []
-    for start in range(0, len(rows), lines):
-        path = tmp_path / f"all-{start:04d}.jsonl"
-        path.write_text("".join(x + "\n" for x in rows[start : start + lines]), encoding="utf-8")
-        out.append(path)
-    return out
+    return _split(stream.read_text(encoding="utf-8").splitlines(), tmp_path, lines, "all")
 
 
 def _synthetic_stream(tmp_path: Path, undated_every: int) -> Path:

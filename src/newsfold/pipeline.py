@@ -42,6 +42,7 @@ from newsfold.dating import (
 )
 from newsfold.dedupe import Deduper
 from newsfold.embed import Embedder, lead, make_embedder
+from newsfold.errors import NotFoundError
 from newsfold.events import EventState, StreamingClusterer, oldest_first
 from newsfold.features import doc_features
 from newsfold.ingest import IngestLimits, iter_inputs
@@ -697,10 +698,13 @@ class Pipeline:
             if event_id in self.clusterer.events:
                 del self._gone_events[event_id]  # founded again by the same article
                 continue
-            stored, now = False, None
-            if founder is not None and self.store.article_hashes([founder]):
-                stored, now = True, self.store.get_article(founder, with_text=False)["event"]
-            if not stored or now is not None:  # (its first article gone: nothing to follow)
+            now = None
+            try:
+                if founder is not None:
+                    now = self.store.get_article(founder, with_text=False)["event"]
+            except NotFoundError:  # its first article is gone: nothing to follow
+                founder = None
+            if founder is None or now is not None:
                 del self._gone_events[event_id]
             if now is not None:
                 self.store.log(

@@ -138,17 +138,16 @@ class SQLiteStore(Store):
         )
 
     # ---- pipeline writes -------------------------------------------------
-    def article_hashes(self, ids: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def _where_ids(self, query: str, ids: Iterable[str]) -> Iterator[sqlite3.Row]:
+        """The rows of ``query`` (its ``{ids}`` the id list), asked 500 ids at a time."""
         ids = list(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk
-            ):
-                out[row[0]] = row[1]
-        return out
+            yield from self.conn.execute(query.format(ids=",".join("?" * len(chunk))), chunk)
+
+    def article_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        query = "SELECT id, content_hash FROM articles WHERE id IN ({ids})"
+        return {row[0]: row[1] for row in self._where_ids(query, ids)}
 
     def next_seq(self) -> int:
         # (waiting articles have negative seqs: see undo)
@@ -242,16 +241,8 @@ class SQLiteStore(Store):
         return int(row[0])
 
     def waiting_ids(self, ids: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        ids = list(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT id FROM articles WHERE event IS NULL AND id IN ({marks})", chunk
-            ):
-                out.add(row[0])
-        return out
+        query = "SELECT id FROM articles WHERE event IS NULL AND id IN ({ids})"
+        return {row[0] for row in self._where_ids(query, ids)}
 
     # ---- the undo log of the end of a run (m005_undo) ----------------------
     def record_undo(self, run_id: int | None) -> None:
@@ -302,9 +293,8 @@ class SQLiteStore(Store):
             if op == "insert" and table == "articles":  # stays stored, waiting again
                 # its seq negated: a waiting article keeps its place among those waiting
                 # (see waiting_articles), and the next seqs follow the last grouped one,
-                # as if it had not been stored yet
-                # (another writer's undo may have left one at that negative seq: then
-                # below every seq, still after it)
+                # as if it had not been stored yet; if another writer's undo left one at
+                # that negative seq, below every seq instead (still after it)
                 self.conn.execute(
                     "UPDATE articles SET event = NULL, duplicate_of = NULL, seq = CASE "
                     "WHEN EXISTS (SELECT 1 FROM articles AS o WHERE o.seq = -abs(articles.seq)) "
@@ -867,19 +857,12 @@ class SQLiteStore(Store):
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def event_origin_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
-        ids = list(event_ids)
-        out: dict[str, int] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                "SELECT c.event, COUNT(DISTINCT j.value) FROM corroboration AS c, "
-                "json_each(CASE WHEN json_valid(c.data) THEN c.data ELSE '{}' END, '$.origins') "
-                f"AS j WHERE c.event IN ({marks}) GROUP BY c.event",
-                chunk,
-            ):
-                out[row[0]] = int(row[1])
-        return out
+        query = (
+            "SELECT c.event, COUNT(DISTINCT j.value) FROM corroboration AS c, "
+            "json_each(CASE WHEN json_valid(c.data) THEN c.data ELSE '{{}}' END, '$.origins') "
+            "AS j WHERE c.event IN ({ids}) GROUP BY c.event"
+        )
+        return {row[0]: int(row[1]) for row in self._where_ids(query, event_ids)}
 
 
 def fts_query(text: str) -> str:
