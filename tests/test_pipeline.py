@@ -553,6 +553,61 @@ def test_each_run_groups_again_at_most_max_held_undated_articles(
     assert len(store.list_events(limit=10_000)) > 10
 
 
+def test_a_run_counts_only_what_it_added(tmp_path: Path) -> None:
+    """The undated articles a run's end grouped are grouped again by the next run (after
+    its undo): that run's summary does not count them as new, or as copies, or the
+    events they found again under the same ids as new events. A rerun of the same input
+    adds nothing; a run with new input counts its own."""
+    stream = _synthetic_stream(tmp_path, 4)
+    lines = stream.read_text(encoding="utf-8").splitlines()
+    first, second = _split(lines[:40], tmp_path, 40, "a")[0], _split(lines, tmp_path, 80, "b")[0]
+    store = open_store("sqlite:///:memory:")
+    one = _pipeline(store, 8).run([str(first)])
+    assert one.new == 40 and one.new_events > 3 and one.duplicates > 0
+    events = store.counts()["events"]
+    for _ in range(2):
+        again = _pipeline(store, 8).run([str(first)])
+        assert (again.new, again.unchanged, again.new_events, again.duplicates) == (0, 40, 0, 0)
+        assert store.counts()["events"] == events
+    more = _pipeline(store, 8).run([str(second)])
+    assert (more.new, more.unchanged) == (40, 40) and more.new_events > 0 and more.duplicates > 0
+    again = _pipeline(store, 8).run([str(second)])
+    assert (again.new, again.new_events, again.duplicates) == (0, 0, 0)
+
+
+def test_the_end_of_a_run_reads_waiting_articles_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles waiting again (up to MAX_HELD, raw input and text) are read from the
+    store as their chunk is grouped, not all at once: the run's memory holds its own held
+    articles and one chunk."""
+    import newsfold.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "HELD_BATCH", 3)
+    stream = _synthetic_stream(tmp_path, 4)
+    store = open_store("sqlite:///:memory:")
+    reads: list[int] = []
+    original = store.article_rows
+
+    def spy(ids):
+        ids = list(ids)
+        reads.append(len(ids))
+        return original(ids)
+
+    store.article_rows = spy  # type: ignore[method-assign]  # the test's spy
+    monkeypatch.setattr(
+        store, "waiting_articles", lambda limit=None: pytest.fail("every waiting row read")
+    )
+    most = 0
+    for path in _runs_of(stream, tmp_path, 12):
+        reads.clear()
+        _pipeline(store, 3).run([str(path)])
+        assert store.count_waiting() == 0
+        assert max(reads, default=0) <= 3
+        most = max(most, sum(reads))
+    assert most > 6  # a run's end grouped again more waiting articles than one chunk
+
+
 @pytest.mark.slow
 def test_a_run_stopped_at_its_undated_articles_resumes_as_one_run(tmp_path: Path) -> None:
     """A run that stops as it groups its undated articles (all its dated ones stored,

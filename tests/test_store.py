@@ -190,6 +190,9 @@ def test_undo_takes_back_every_recorded_write(tmp_path: Path) -> None:
     after = _dump(store)
     waiting = [r for r in after["articles"] if r[1] == "new.txt"]
     assert len(waiting) == 1 and waiting[0][-5] is None  # stored, no event: waiting
+    # its grouping columns as it was stored (the update of every article taken back)
+    row = store.get_article("new.txt", with_text=False)
+    assert (row["published"], row["date_confidence"]) == ("2025-03-04", 1.0)
     assert [r["id"] for r in store.waiting_articles()] == ["new.txt"]
     after["articles"].remove(waiting[0])
     search = [r for r in after["article_search"] if r[1] == "new.txt"]
@@ -197,6 +200,96 @@ def test_undo_takes_back_every_recorded_write(tmp_path: Path) -> None:
     assert len(search) == 1
     assert after == before
     assert not store.undo_pending(8)
+
+
+def _event_rows(store: SQLiteStore) -> list[tuple]:
+    return [tuple(r) for r in store.conn.execute("SELECT rowid, * FROM events ORDER BY rowid")]
+
+
+def test_the_undo_log_keeps_a_row_once(tmp_path: Path) -> None:
+    """(m006) An event updated batch after batch while recording is kept once, as it was
+    before the first update; an event created keeps its id, not its state; the undo
+    still restores every row, the one updated and then deleted included."""
+    from test_web_fixtures import FLOOD_1, FLOOD_2, build_store
+
+    build_store(tmp_path / "s.db")
+    store = SQLiteStore(tmp_path / "s.db")
+    before = _dump(store)
+    with store.batch():
+        store.record_undo(3)
+        for n in range(5):
+            store.conn.execute(
+                "UPDATE events SET state = ?, title = ? WHERE id = ?",
+                (bytes(1000 + n), f"title {n}", FLOOD_1),
+            )
+            store.conn.execute("UPDATE events SET title = ? WHERE id = ?", (f"t{n}", FLOOD_2))
+        store.conn.execute("DELETE FROM events WHERE id = ?", (FLOOD_2,))
+        store.conn.execute(
+            "INSERT INTO events (id, state, articles) VALUES ('ev-new', ?, 1)", (bytes(5000),)
+        )
+        store.conn.execute("UPDATE events SET state = ? WHERE id = 'ev-new'", (bytes(6000),))
+        store.record_undo(None)
+    rows = store.conn.execute(
+        "SELECT l.op, e.id, length(e.state) FROM undo_log AS l "
+        "JOIN undo__events AS e ON e.log_id = l.id ORDER BY l.id"
+    ).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [
+        ("update", FLOOD_1),
+        ("update", FLOOD_2),
+        ("insert", "ev-new"),
+    ]
+    assert rows[2][2] is None  # the new event's state is not copied
+    assert store.undo_pending(4) and not store.undo_pending(3)
+    with store.batch():
+        assert store.undo() == {"ev-new": None}
+    assert _dump(store) == before
+
+
+def test_an_undo_restores_a_row_whose_rowid_a_later_insert_took(memory_store) -> None:
+    """The last event deleted while recording, and a new one inserted (SQLite gives it
+    the freed rowid): the undo deletes the new one and puts the old one back."""
+    store = memory_store
+    with store.batch():
+        for name in ("ev-a", "ev-b"):
+            store.conn.execute(
+                "INSERT INTO events (id, state, articles) VALUES (?, x'01', 1)", (name,)
+            )
+    before = _event_rows(store)
+    with store.batch():
+        store.record_undo(1)
+        store.conn.execute("UPDATE events SET articles = 9 WHERE id = 'ev-b'")
+        store.conn.execute("DELETE FROM events WHERE id = 'ev-b'")
+        store.conn.execute("INSERT INTO events (id, state, articles) VALUES ('ev-c', x'02', 1)")
+        store.record_undo(None)
+    assert [r[0] for r in _event_rows(store)] == [r[0] for r in before]  # the same rowids
+    with store.batch():
+        store.undo()
+    assert _event_rows(store) == before
+
+
+def test_an_undo_replays_a_log_written_before_m006(tmp_path: Path) -> None:
+    """A store upgraded with an m005 log pending (an entry per write, whole rows) is
+    undone exactly by the code that writes compact logs."""
+    from newsfold.store.migrations import install_undo_triggers
+    from test_web_fixtures import FLOOD_1, FLOOD_2, build_store
+
+    build_store(tmp_path / "s.db")
+    store = SQLiteStore(tmp_path / "s.db")
+    with store.batch():
+        install_undo_triggers(store.conn, compact=False, tables=False)  # as m005 left them
+    before = _dump(store)
+    with store.batch():
+        store.record_undo(1)
+        store.conn.execute("UPDATE events SET title = 'one' WHERE id = ?", (FLOOD_1,))
+        store.conn.execute("UPDATE events SET title = 'two' WHERE id = ?", (FLOOD_1,))
+        store.merge_events(FLOOD_2, FLOOD_1)
+        store.conn.execute("INSERT INTO events (id, state, articles) VALUES ('ev-n', x'00', 1)")
+        store.record_undo(None)
+    assert store.conn.execute("SELECT COUNT(*) FROM undo__events").fetchone()[0] >= 4
+    with store.batch():
+        install_undo_triggers(store.conn, tables=False)  # m006 over the pending log
+        store.undo()
+    assert _dump(store) == before
 
 
 def test_an_article_cannot_be_deleted_while_recording(memory_store) -> None:

@@ -108,12 +108,14 @@ class RunStats:
     """What one ``newsfold run`` did, for the summary line and the store."""
 
     read: int = 0
-    new: int = 0
+    new: int = 0  # articles this run stored (not those an undo made wait: stored before)
     unchanged: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # of the new articles, those stored as copies of another
     rejected: int = 0
     events: int = 0
     storylines: int = 0
+    # event ids this run created (not one the undo of the last run's end removed and the
+    # same article founded again: see Pipeline._group_held)
     new_events: int = 0
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)

@@ -78,6 +78,10 @@ class PipelineOptions:
     embed_process: bool = True
 
 
+# An undated article held for the end of its run: with its vector and facts.
+_Held = tuple[Article, np.ndarray, "ArticleFacts | None"]
+
+
 def _extract_in_child(articles: list[Article]) -> tuple[list[ArticleFacts], float]:
     """Facts for one batch, in a worker process (its extractor is built once, lazily)."""
     global _CHILD_EXTRACTOR
@@ -140,7 +144,7 @@ class Pipeline:
         self._own_extractor = extractor is not None and self.options.facts and not extractor_given
         self._batches = 0
         # undated articles (with their vectors and facts) waiting for the end of the run
-        self._held: list[tuple[Article, np.ndarray, ArticleFacts | None]] = []
+        self._held: list[_Held] = []
         self.deduper = Deduper()
         self.clusterer = StreamingClusterer()
         self.linker = StorylineLinker()
@@ -157,6 +161,8 @@ class Pipeline:
         # that founded them, until that article is grouped again (see _redirect_gone_events)
         self._gone_events: dict[str, str | None] = {}
         self._undone = False  # an undo of the end of a run happened (see _group_held)
+        # articles being grouped again, stored waiting (see _still_new): counted already
+        self._waited: set[str] = set()
 
     # ------------------------------------------------------------------
     def run(
@@ -312,26 +318,41 @@ class Pipeline:
         as one run would have."""
         taken: set[str] = set()
         while True:
-            waiting = [r for r in self.store.waiting_articles() if r["id"] not in taken]
-            if waiting:  # stored: they arrived before this run's held articles
-                again = [(article_from_row(r), _embedding(r), None) for r in waiting]
-                ids = {r["id"] for r in waiting}
-                mine = len(self._held)
-                self._held = again + [h for h in self._held if h[0].id not in ids]
-                # held here, stored by another writer meanwhile (same content: _known)
-                stats.unchanged += mine + len(again) - len(self._held)
-            if not self._held:
+            # ids only: a chunk's rows are read when it is grouped (memory: the run's own
+            # held articles and one chunk, however many wait)
+            order = [i for i in self.store.waiting_order() if i not in taken]
+            ids = set(order)
+            mine = len(self._held)
+            own = [h for h in self._held if h[0].id not in ids]
+            # held here, stored by another writer meanwhile (same content: _known)
+            stats.unchanged += mine - len(own)
+            queue: list[str | _Held] = [*order, *own]
+            self._held = []
+            if not queue:
                 return
-            while self._held:
+            while queue:
                 # a fixed size, not --batch-size: re-dating and storyline linking run once
                 # per batch of them, and re-dated copies change which copy heads a group
-                chunk, self._held = self._held[:HELD_BATCH], self._held[HELD_BATCH:]
+                part, queue = queue[:HELD_BATCH], queue[HELD_BATCH:]
+                chunk = self._read_waiting(part)
+                if not chunk:
+                    continue
                 taken.update(a.id for a, _, _ in chunk)
                 self._undone = False
                 columns = _columns(chunk, np.zeros((0, len(chunk[0][1])), np.float32))
                 self._store(*columns, [], run_id, stats, link=True, provisional=True, record=True)
                 if self._undone:  # another writer's end undone here: ours may wait again
                     taken = {a.id for a, _, _ in chunk}
+
+    def _read_waiting(self, part: list[str | _Held]) -> list[_Held]:
+        """``part`` of the end of a run's queue, its waiting articles (ids) read from the
+        store, in order (one gone meanwhile is left out)."""
+        rows = {r["id"]: r for r in self.store.article_rows(i for i in part if isinstance(i, str))}
+        return [
+            (article_from_row(rows[i]), _embedding(rows[i]), None) if isinstance(i, str) else i
+            for i in part
+            if not isinstance(i, str) or i in rows
+        ]
 
     def _store(
         self,
@@ -359,7 +380,7 @@ class Pipeline:
             elif self.store.generation() != self._generation:
                 self._reload()  # another writer changed the grouping state since our commit
             # Another writer may have committed since we looked: check again, inside the lock.
-            articles, vectors, facts, late, waited = self._still_new(articles, vectors, facts)
+            articles, vectors, facts, late, self._waited = self._still_new(articles, vectors, facts)
             # stored meanwhile by another run with the same content: nothing to do
             stats.unchanged += offered - len(articles) - len(late)
             rejections = rejections + late
@@ -378,7 +399,7 @@ class Pipeline:
             if record:
                 self.store.record_undo(None)
         self._generation = expected_generation
-        stats.new += len(articles) - waited
+        stats.new += len(articles) - len(self._waited)
 
     def _release(
         self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
@@ -444,17 +465,17 @@ class Pipeline:
 
     def _still_new(
         self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
-    ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None], list[Rejection], int]:
+    ) -> tuple[list[Article], np.ndarray, list[ArticleFacts | None], list[Rejection], set[str]]:
         """``articles`` less those stored meanwhile (the same content: dropped; other
-        content: rejected as ``late``), and how many of them are stored but waiting, so
-        still to group (see :meth:`_undo_end_of_run`): stored by this run or another
+        content: rejected as ``late``), and those of them stored but waiting, so still to
+        group (see :meth:`_undo_end_of_run`): stored by this run or another
         one, whose undo made them wait."""
         # Look the ids up again whatever the generation says: with two batches in flight,
         # this batch's first look predates the commit of the batch before it (one indexed
         # query, inside the lock).
         stored = self.store.article_hashes(a.id for a in articles)
         if not stored:
-            return articles, vectors, facts, [], 0
+            return articles, vectors, facts, [], set()
         waiting = self.store.waiting_ids(stored)
         hashes = {a.id: a.content_hash for a in articles}
         waited = {k for k in waiting if stored[k] == hashes[k]}
@@ -470,7 +491,7 @@ class Pipeline:
             vectors[keep] if len(keep) else vectors[:0],
             [facts[i] for i in keep],
             late,
-            len(waited),
+            waited,
         )
 
     def _reload(self) -> None:
@@ -535,7 +556,7 @@ class Pipeline:
             group_member = canonical or next(iter(repointed), None)
             force = None
             if group_member is not None:
-                stats.duplicates += 1
+                stats.duplicates += art.id not in self._waited  # (counted when stored)
                 force = (
                     event_of.get(group_member)
                     or store.get_article(group_member, with_text=False)["event"]
@@ -557,7 +578,8 @@ class Pipeline:
             for member, new_canonical in repointed.items():
                 store.set_duplicate_of(member, None if member == new_canonical else new_canonical)
             store.log(run_id, "create" if created else "join", event_id, article=art.id)
-            stats.new_events += int(created)
+            # an event the undo removed, founded again by the same article: not new
+            stats.new_events += created and event_id not in self._gone_events
             for absorbed, into in self.clusterer.merges():  # a grown event absorbed a neighbour
                 for done in articles[: offset + 1]:
                     if done.event == absorbed:

@@ -70,6 +70,14 @@ class Store(abc.ABC):
         of a run made them wait again), oldest first (at most ``limit``), as full rows."""
 
     @abc.abstractmethod
+    def waiting_order(self) -> list[str]:
+        """The ids of :meth:`waiting_articles`, oldest first (no rows read)."""
+
+    @abc.abstractmethod
+    def article_rows(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The full rows of the stored articles among ``ids`` (any order)."""
+
+    @abc.abstractmethod
     def count_waiting(self) -> int:
         """How many :meth:`waiting_articles` there are."""
 

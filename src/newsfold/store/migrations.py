@@ -350,7 +350,23 @@ def undo_columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def install_undo_triggers(conn: sqlite3.Connection) -> None:
+# The columns an inserted row's log entry keeps (its undo deletes the row, or makes an
+# article wait again): its key, and what :meth:`SQLiteStore.undo` reads back (an
+# inserted article's grouping columns, an event_log row's subject and founding article).
+# Tables not named keep every column; the rest of these rows is NULL (m006: an event's
+# state blob is not copied into the log when it is created).
+INSERT_KEEPS = {
+    "events": ("id",),
+    "storylines": ("id",),
+    "corroboration": ("event",),
+    "claims": ("event", "position"),
+    "meta": ("key",),
+}
+
+
+def install_undo_triggers(
+    conn: sqlite3.Connection, *, compact: bool = True, tables: bool = True
+) -> None:
     """(Re)create the triggers that record, while ``undo_state`` holds a row, every row
     of :data:`UNDONE_TABLES` the transaction inserts, updates or deletes: a row of
     ``undo_log`` (order, table, operation, rowid) and in ``undo__<table>`` the row's old
@@ -359,11 +375,21 @@ def install_undo_triggers(conn: sqlite3.Connection) -> None:
     is undone by making it wait again (it stays stored), so deleting one while recording
     is refused.
 
+    ``compact`` (m006): a row's old values are kept once, at its first update or delete
+    since recording began (an undo restores that image, whatever came after), and an
+    insert keeps only :data:`INSERT_KEEPS`. m005 installed the triggers without it (an
+    entry per write, whole rows); :meth:`SQLiteStore.undo` replays either log. ``claims``
+    rows (no rowid) keep an entry per write. ``tables``: (re)create the ``undo__`` tables
+    too, dropping any log they hold.
+
     A later migration that adds a column to one of these tables must call this again."""
     for table in UNDONE_TABLES:
         cols = undo_columns(conn, table)
-        conn.execute(f"DROP TABLE IF EXISTS undo__{table}")
-        conn.execute(f"CREATE TABLE undo__{table} (log_id INTEGER PRIMARY KEY, {', '.join(cols)})")
+        if tables:
+            conn.execute(f"DROP TABLE IF EXISTS undo__{table}")
+            conn.execute(
+                f"CREATE TABLE undo__{table} (log_id INTEGER PRIMARY KEY, {', '.join(cols)})"
+            )
         rowid = "NULL" if table == "claims" else "{row}.rowid"
         skip = " AND {row}.key != 'generation'" if table == "meta" else ""
         for op, when, row in (
@@ -372,9 +398,15 @@ def install_undo_triggers(conn: sqlite3.Connection) -> None:
             ("delete", "DELETE", "old"),
         ):
             conn.execute(f"DROP TRIGGER IF EXISTS undo_{table}_{op}")
+            once = ""
+            if compact and op != "insert" and table != "claims":
+                once = (
+                    f" AND NOT EXISTS (SELECT 1 FROM undo_log WHERE tbl = '{table}' "
+                    f"AND rid = {row}.rowid)"
+                )
             head = (
                 f"CREATE TRIGGER undo_{table}_{op} AFTER {when} ON {table} "
-                f"WHEN EXISTS (SELECT 1 FROM undo_state){skip.format(row=row)} BEGIN "
+                f"WHEN EXISTS (SELECT 1 FROM undo_state){skip.format(row=row)}{once} BEGIN "
             )
             if table == "articles" and op == "delete":
                 conn.execute(
@@ -382,7 +414,8 @@ def install_undo_triggers(conn: sqlite3.Connection) -> None:
                     "of a run is recorded'); END"
                 )
                 continue
-            values = ", ".join(f"{row}.{c}" for c in cols)
+            keep = INSERT_KEEPS.get(table, cols) if compact and op == "insert" else cols
+            values = ", ".join(f"{row}.{c}" if c in keep else "NULL" for c in cols)
             conn.execute(
                 head + "INSERT INTO undo_log (run_id, tbl, op, rid) VALUES "
                 f"((SELECT run_id FROM undo_state), '{table}', '{op}', {rowid.format(row=row)}); "
@@ -405,4 +438,19 @@ def m005_undo(conn: sqlite3.Connection) -> None:
         "CREATE TABLE undo_log (id INTEGER PRIMARY KEY, run_id INTEGER, tbl TEXT NOT NULL, "
         "op TEXT NOT NULL, rid INTEGER)"
     )
-    install_undo_triggers(conn)
+    install_undo_triggers(conn, compact=False)
+
+
+@migration
+def m006_undo_compact(conn: sqlite3.Connection) -> None:
+    """A smaller undo log, found by index. Each row's old values are kept once per
+    recording (at its first update or delete), and an inserted row keeps its key only:
+    the end of a run updates its events' state blobs batch after batch, and the m005 log
+    held a copy of the blob per write (more bytes than the events table itself). Indexes
+    let the triggers find a row's entry, and a run ask whose log it is, without a scan.
+    A log m005 left pending stays (the undo replays both forms)."""
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: all of this migration lands, or none of it
+    conn.execute("CREATE INDEX undo_log_row ON undo_log(tbl, rid)")
+    conn.execute("CREATE INDEX undo_log_run ON undo_log(run_id)")
+    install_undo_triggers(conn, tables=False)

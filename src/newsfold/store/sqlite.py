@@ -236,6 +236,14 @@ class SQLiteStore(Store):
             )
         ]
 
+    def waiting_order(self) -> list[str]:
+        query = "SELECT id FROM articles WHERE event IS NULL ORDER BY abs(seq)"
+        return [row[0] for row in self.conn.execute(query)]
+
+    def article_rows(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        query = "SELECT * FROM articles WHERE id IN ({ids})"
+        return [dict(row) for row in self._where_ids(query, ids)]
+
     def count_waiting(self) -> int:
         row = self.conn.execute("SELECT COUNT(*) FROM articles WHERE event IS NULL").fetchone()
         return int(row[0])
@@ -256,10 +264,9 @@ class SQLiteStore(Store):
             )
 
     def undo_pending(self, run_id: int) -> bool:
-        row = self.conn.execute(
-            "SELECT 1 FROM undo_log WHERE run_id IS NOT ? LIMIT 1", (run_id,)
-        ).fetchone()
-        return row is not None
+        # (both ends of the undo_log_run index: no scan of this run's own entries)
+        low, high = self.conn.execute("SELECT MIN(run_id), MAX(run_id) FROM undo_log").fetchone()
+        return low is not None and (low != run_id or high != run_id)
 
     def undo(self) -> dict[str, str | None]:
         founders: dict[str, str | None] = {}
@@ -279,41 +286,49 @@ class SQLiteStore(Store):
         entries = self.conn.execute(
             "SELECT id, tbl, op, rid FROM undo_log ORDER BY id DESC"
         ).fetchall()
+        # Newest first. A log entry per write (m005) steps each row back through its
+        # images; a compact one (m006) holds a row's image from before its first update
+        # or delete only, so a row may since have been deleted, or its rowid taken by a
+        # row inserted later (undone before it, newest first): whole images are put back
+        # with INSERT OR REPLACE, not UPDATE. Articles are never deleted while recording
+        # and keep only their grouping columns in the log: those are updated in place.
+        dated = ("published", "date_source", "date_confidence", "date_evidence", "minhash")
         for log_id, table, op, rid in entries:
-            args: tuple[Any, ...]
             cols = columns[table]
             names = ", ".join(cols)
-            if table == "claims":
-                key = self.conn.execute(
-                    "SELECT event, position FROM undo__claims WHERE log_id = ?", (log_id,)
-                ).fetchone()
-                where, args = "event = ? AND position = ?", (key[0], key[1])
-            else:
-                where, args = "rowid = ?", (rid,)
-            if op == "insert" and table == "articles":  # stays stored, waiting again
-                # its seq negated: a waiting article keeps its place among those waiting
+            if table == "articles" and op == "insert":  # stays stored, waiting again
+                # its grouping columns as stored (a re-dating since is taken back); its
+                # seq negated: a waiting article keeps its place among those waiting
                 # (see waiting_articles), and the next seqs follow the last grouped one,
                 # as if it had not been stored yet; if another writer's undo left one at
                 # that negative seq, below every seq instead (still after it)
                 self.conn.execute(
-                    "UPDATE articles SET event = NULL, duplicate_of = NULL, seq = CASE "
-                    "WHEN EXISTS (SELECT 1 FROM articles AS o WHERE o.seq = -abs(articles.seq)) "
+                    f"UPDATE articles SET ({', '.join(dated)}) = (SELECT {', '.join(dated)} "
+                    "FROM undo__articles WHERE log_id = ?), event = NULL, duplicate_of = NULL, "
+                    "seq = CASE WHEN EXISTS (SELECT 1 FROM articles AS o "
+                    "WHERE o.seq = -abs(articles.seq)) "
                     "THEN (SELECT MIN(MIN(seq), 0) FROM articles) - 1 ELSE -abs(seq) END "
-                    f"WHERE {where}",
-                    args,
+                    "WHERE rowid = ?",
+                    (log_id, rid),
+                )
+            elif table == "articles":
+                self.conn.execute(
+                    f"UPDATE articles SET ({names}) = "
+                    f"(SELECT {names} FROM undo__articles WHERE log_id = ?) WHERE rowid = ?",
+                    (log_id, rid),
+                )
+            elif op == "insert" and table == "claims":
+                self.conn.execute(
+                    "DELETE FROM claims WHERE (event, position) = "
+                    "(SELECT event, position FROM undo__claims WHERE log_id = ?)",
+                    (log_id,),
                 )
             elif op == "insert":
-                self.conn.execute(f"DELETE FROM {table} WHERE {where}", args)
-            elif op == "update":
-                self.conn.execute(
-                    f"UPDATE {table} SET ({names}) = "
-                    f"(SELECT {names} FROM undo__{table} WHERE log_id = ?) WHERE {where}",
-                    (log_id, *args),
-                )
-            else:
+                self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rid,))
+            else:  # update or delete: the row as it was
                 rowid = "" if table == "claims" else "rowid, "
                 self.conn.execute(
-                    f"INSERT INTO {table} ({rowid}{names}) "
+                    f"INSERT OR REPLACE INTO {table} ({rowid}{names}) "
                     f"SELECT {'?, ' if rowid else ''}{names} FROM undo__{table} WHERE log_id = ?",
                     (*((rid,) if rowid else ()), log_id),
                 )
