@@ -186,7 +186,7 @@ def test_undo_takes_back_every_recorded_write(tmp_path: Path) -> None:
     assert store.undo_pending(8) and not store.undo_pending(7)
     with store.batch():
         store.conn.execute("DELETE FROM event_log WHERE action = 'not recorded'")
-        assert store.undo() == {"ev-new": "new.txt"}
+        assert store.undo().events == {"ev-new": "new.txt"}
     after = _dump(store)
     waiting = [r for r in after["articles"] if r[1] == "new.txt"]
     assert len(waiting) == 1 and waiting[0][-5] is None  # stored, no event: waiting
@@ -241,7 +241,7 @@ def test_the_undo_log_keeps_a_row_once(tmp_path: Path) -> None:
     assert rows[2][2] is None  # the new event's state is not copied
     assert store.undo_pending(4) and not store.undo_pending(3)
     with store.batch():
-        assert store.undo() == {"ev-new": None}
+        assert store.undo().events == {"ev-new": None}
     assert _dump(store) == before
 
 

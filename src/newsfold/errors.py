@@ -38,6 +38,28 @@ class MovedError(NotFoundError):
         super().__init__(f"{kind} {old_id!r} was merged into {new_id!r}")
 
 
+class PendingError(NotFoundError):
+    """An event or storyline id that the undo of the end of a run took away, about to be
+    grouped or linked again by the run that undid it (or, if that run stopped, by the
+    next one): the id is back, or leads to where its articles went, once that run ends.
+    ``first``: the article that founded the event (None for a storyline)."""
+
+    def __init__(self, kind: str, old_id: str, first: str | None = None) -> None:
+        self.kind = kind
+        self.old_id = old_id
+        self.first = first
+        what = (
+            f"its first article {first!r} waits to be grouped"
+            if kind == "event"
+            else "its events wait to be linked"
+        )
+        super().__init__(
+            f"{kind} {old_id!r} is being regrouped: a run took back the end of the last run "
+            f"and has not finished ({what}); try again once it has (if no run is going, "
+            "the last one stopped: run newsfold again)"
+        )
+
+
 class MissingExtra(NewsfoldError):
     """An optional part needs packages that are not installed."""
 

@@ -512,14 +512,18 @@ class Pipeline:
         run would have; those articles wait again (:meth:`_group_held`). Then reload:
         the grouping state is the store's, as before that end (its storyline journal
         included, undone in turn by :meth:`_group`)."""
-        created = self.store.undo()
+        undone = self.store.undo()
         self._undone = True
         self._reload()
         # events that end created and the undo removed may have been shown: keep where
         # they came from until their founding article is grouped again
-        for event_id, founder in created.items():
+        for event_id, founder in undone.events.items():
             if event_id not in self.clusterer.events:
                 self._gone_events[event_id] = founder
+        # so may storylines it created: they lead where their events go (_redirect_gone)
+        for line_id, members in undone.storylines.items():
+            if line_id not in self.linker.storylines and members:
+                self._gone.setdefault(line_id, members)
         self._save_provisional()
 
     def _group(
@@ -699,17 +703,34 @@ class Pipeline:
     def _redirect_gone(self, run_id: int) -> None:
         """A storyline the end of the last run created and the undo removed may have been
         shown: once its events are linked again (and it is not back), log where its first
-        linked event went, so that its id still leads somewhere (``merge-storyline``)."""
+        linked event went, so that its id still leads somewhere (``merge-storyline``).
+        An event of it that the undo removed too counts as the event its first article
+        joined once grouped again (see :meth:`_redirect_gone_events`)."""
+        events = self.clusterer.events
         for line_id, members in list(self._gone.items()):
             if line_id in self.linker.storylines:
                 del self._gone[line_id]  # linked again as it was
                 continue
-            events = self.clusterer.events
-            found = [events[e].storyline for e in members if e in events and events[e].storyline]
-            if found or not any(e in events for e in members):
+            now = [self._event_now(e) for e in members]
+            found = [events[e].storyline for e in now if e in events and events[e].storyline]
+            if found or not any(e in events or e == "" for e in now):
                 del self._gone[line_id]
             if found:
                 self.store.log(run_id, "merge-storyline", line_id, other=found[0])
+
+    def _event_now(self, event_id: str) -> str | None:
+        """``event_id``, or for an event the undo removed (not founded again), the event
+        its first article joined since; "" while that article waits; None if gone."""
+        if event_id in self.clusterer.events or event_id not in self._gone_events:
+            return event_id if event_id in self.clusterer.events else None
+        founder = self._gone_events[event_id]
+        if founder is None:
+            return None
+        try:
+            now = self.store.get_article(founder, with_text=False)["event"]
+        except NotFoundError:
+            return None
+        return "" if now is None else str(now)
 
     def _redirect_gone_events(self, run_id: int) -> None:
         """An event the end of the last run created and the undo removed may have been

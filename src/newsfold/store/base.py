@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,16 @@ from newsfold.events import EventState
 from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
 from newsfold.storylines import StorylineState
+
+
+@dataclass
+class Undone:
+    """What :meth:`Store.undo` took away that may have been shown: the events the
+    recording created (id -> the article that founded it) and the storylines it created
+    (id -> the events linked to it when the undo began)."""
+
+    events: dict[str, str | None]
+    storylines: dict[str, list[str]]
 
 
 class Store(abc.ABC):
@@ -97,10 +108,10 @@ class Store(abc.ABC):
         """Whether writes another run than ``run_id`` recorded wait to be undone."""
 
     @abc.abstractmethod
-    def undo(self) -> dict[str, str | None]:
+    def undo(self) -> Undone:
         """Take back every recorded write, newest first: the store is as it was before
         the recording began, except that articles stored since stay stored, waiting.
-        Returns the events the recording created (id -> the article that founded it)."""
+        Returns the events and storylines the recording created."""
 
     @abc.abstractmethod
     def load_events(self) -> list[EventState]: ...

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from newsfold.errors import MovedError, NotFoundError, StoreError
+from newsfold.errors import MovedError, NotFoundError, PendingError, StoreError
 from newsfold.events import EventState
 from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
 from newsfold.store import claims
-from newsfold.store.base import Store
+from newsfold.store.base import Store, Undone
 from newsfold.store.migrations import CLAIM_COLUMNS, UNDONE_TABLES, migrate, undo_columns
 from newsfold.storylines import StorylineState
 
@@ -268,7 +268,7 @@ class SQLiteStore(Store):
         low, high = self.conn.execute("SELECT MIN(run_id), MAX(run_id) FROM undo_log").fetchone()
         return low is not None and (low != run_id or high != run_id)
 
-    def undo(self) -> dict[str, str | None]:
+    def undo(self) -> Undone:
         founders: dict[str, str | None] = {}
         for subject, article in self.conn.execute(
             "SELECT g.subject, g.article FROM undo__event_log AS g JOIN undo_log AS l "
@@ -279,6 +279,19 @@ class SQLiteStore(Store):
             str(row[0]): founders.get(str(row[0]))
             for row in self.conn.execute(
                 "SELECT s.id FROM undo_log AS l JOIN undo__events AS s ON s.log_id = l.id "
+                "WHERE l.op = 'insert'"
+            )
+        }
+        # storylines created, with the events linked to them now (before the undo)
+        lines = {
+            str(row[0]): [
+                str(e[0])
+                for e in self.conn.execute(
+                    "SELECT id FROM events WHERE storyline = ? ORDER BY rowid", (row[0],)
+                )
+            ]
+            for row in self.conn.execute(
+                "SELECT s.id FROM undo_log AS l JOIN undo__storylines AS s ON s.log_id = l.id "
                 "WHERE l.op = 'insert'"
             )
         }
@@ -335,7 +348,7 @@ class SQLiteStore(Store):
         self.conn.execute("DELETE FROM undo_log")
         for table in UNDONE_TABLES:
             self.conn.execute(f"DELETE FROM undo__{table}")
-        return created
+        return Undone(created, lines)
 
     def load_events(self) -> list[EventState]:
         return [
@@ -581,13 +594,27 @@ class SQLiteStore(Store):
                 "ORDER BY id DESC LIMIT 1",
                 (current, action),
             ).fetchone()
-            if row is None or row[0] is None or row[0] in seen:
-                return  # never merged (or a broken chain): plainly not found
+            if row is None:
+                self._raise_pending(kind, current, old_id)
+                return  # never merged: plainly not found
+            if row[0] is None or row[0] in seen:
+                return  # a broken chain: plainly not found
             current = row[0]
             seen.add(current)
             live = self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (current,)).fetchone()
             if live:
                 raise MovedError(kind, old_id, current)
+
+    def _raise_pending(self, kind: str, gone: str, old_id: str) -> None:
+        """Raise :class:`PendingError` if ``gone`` (``old_id``, or where its merges led)
+        is an event or storyline the undo of the last run's end took away and the
+        pipeline has not grouped or linked again yet (kept in the ``provisional_storylines``
+        meta row: see Pipeline._save_provisional)."""
+        data = self.load_provisional() or {}
+        if kind == "event" and gone in (data.get("gone_events") or {}):
+            raise PendingError(kind, old_id, data["gone_events"][gone])
+        if kind == "storyline" and gone in (data.get("gone") or {}):
+            raise PendingError(kind, old_id)
 
     def event_articles(self, event_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(

@@ -403,6 +403,13 @@ def openapi(app_routes: Sequence[Route]) -> dict[str, Any]:
                 "Location is this address with the id it went into",
                 "headers": {"Location": {"schema": {"type": "string"}}},
             }
+            responses["503"] = {
+                "description": "a run is grouping this event or storyline again (the undo of "
+                "the end of the last run took it away): the id is back, or merged, once "
+                "that run ends; Retry-After says when to ask again",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
         if takes_id:
             responses["404"] = {
                 "description": "no such id",

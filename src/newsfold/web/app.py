@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from newsfold.errors import MovedError, NotFoundError, StoreError
+from newsfold.errors import MovedError, NotFoundError, PendingError, StoreError
 from newsfold.store import Store
 
 log = logging.getLogger("newsfold.web")
@@ -66,6 +66,8 @@ STATIC_TYPES = {
     ".ico": "image/x-icon",
 }
 MAX_QUERY = 4096  # characters of query string accepted
+# An id a run is regrouping (PendingError) is back once the run ends: ask again then
+PENDING_RETRY_SECONDS = 30
 
 
 class HTTPError(Exception):
@@ -339,6 +341,10 @@ class WebApp:
             response = (
                 self.moved(kind, request, exc) if request else self.error(kind, 404, str(exc))
             )
+        except PendingError as exc:  # back (or merged) once the run regrouping it ends
+            healthy = True
+            response = self.error(kind, 503, str(exc), "Being regrouped")
+            response.headers.append(("Retry-After", str(PENDING_RETRY_SECONDS)))
         except NotFoundError as exc:
             healthy = True
             response = self.error(kind, 404, str(exc))
@@ -413,7 +419,7 @@ class WebApp:
         response.headers.append(("Location", location))
         return response
 
-    def error(self, kind: str, status: int, message: str) -> Response:
+    def error(self, kind: str, status: int, message: str, title: str | None = None) -> Response:
         if kind == "api":
             body = json.dumps({"error": message, "status": status}, ensure_ascii=False)
             return Response(body.encode("utf-8"), status, "application/json; charset=utf-8")
@@ -430,7 +436,7 @@ class WebApp:
         }
         html = render(
             "error.html",
-            title=titles.get(status, "Error"),
+            title=title or titles.get(status, "Error"),
             status=status,
             message=message,
             request=None,
