@@ -292,6 +292,55 @@ def test_an_undo_replays_a_log_written_before_m006(tmp_path: Path) -> None:
     assert _dump(store) == before
 
 
+def test_an_undo_gives_waiting_articles_seqs_of_their_own(memory_store) -> None:
+    """Waiting A (seq -2) and B (-3); a recorded end groups B again (seq 2) and stores C
+    (3): the undo gives B back -3 before it gives C a negative seq (C, stored last, waits
+    below them). Found by the session-10 review: C took -3 first and B's restore failed on
+    the UNIQUE seq, then every later run."""
+    store = memory_store
+
+    def add(article_id: str) -> None:
+        article = _article(article_id)
+        article.event, article.published = "ev-1", None
+        store.add_article(
+            article, store.next_seq(), run, np.ones(4, np.float32), np.ones(2, np.uint64)
+        )
+
+    with store.batch():
+        run = store.start_run("test")
+        store.add_article(
+            _article("old.txt"), 1, run, np.ones(4, np.float32), np.ones(2, np.uint64)
+        )
+    for recorded in (["A.txt", "B.txt"], ["B.txt", "C.txt"]):
+        with store.batch():
+            store.record_undo(run)
+            for article_id in recorded:
+                add(article_id)
+            store.record_undo(None)
+        with store.batch():
+            store.undo()
+    assert store.waiting_order() == ["A.txt", "B.txt", "C.txt"]
+    seqs = dict(store.conn.execute("SELECT id, seq FROM articles").fetchall())
+    assert seqs["A.txt"] == -2 and seqs["B.txt"] == -3 and seqs["C.txt"] < -3
+
+
+def test_a_pending_message_names_the_first_article_of_the_id_asked_for(memory_store) -> None:
+    from newsfold.errors import PendingError
+
+    with memory_store.batch():
+        memory_store.save_provisional({"gone_events": {"ev-x": None, "ev-y": "y.txt"}})
+        memory_store.log(1, "merge", "ev-old", other="ev-y")
+    messages = {}
+    for event_id in ("ev-x", "ev-y", "ev-old"):
+        with pytest.raises(PendingError) as caught:
+            memory_store.get_event(event_id)
+        messages[event_id] = (caught.value.first, str(caught.value))
+    assert messages["ev-y"][0] == "y.txt" and "'y.txt' waits" in messages["ev-y"][1]
+    for event_id in ("ev-x", "ev-old"):  # no first article known for the id asked for
+        assert messages[event_id][0] is None and "None" not in messages[event_id][1]
+        assert f"event {event_id!r} is being regrouped" in messages[event_id][1]
+
+
 def test_an_article_cannot_be_deleted_while_recording(memory_store) -> None:
     with memory_store.batch():
         run = memory_store.start_run("test")

@@ -50,6 +50,8 @@ class PendingError(NotFoundError):
         self.first = first
         what = (
             f"its first article {first!r} waits to be grouped"
+            if kind == "event" and first is not None
+            else "its articles wait to be grouped"
             if kind == "event"
             else "its events wait to be linked"
         )

@@ -719,18 +719,28 @@ class Pipeline:
                 self.store.log(run_id, "merge-storyline", line_id, other=found[0])
 
     def _event_now(self, event_id: str) -> str | None:
-        """``event_id``, or for an event the undo removed (not founded again), the event
-        its first article joined since; "" while that article waits; None if gone."""
-        if event_id in self.clusterer.events or event_id not in self._gone_events:
-            return event_id if event_id in self.clusterer.events else None
-        founder = self._gone_events[event_id]
-        if founder is None:
-            return None
-        try:
-            now = self.store.get_article(founder, with_text=False)["event"]
-        except NotFoundError:
-            return None
-        return "" if now is None else str(now)
+        """``event_id``, or the live event it went into: through the merges logged, and
+        for an event the undo removed (not founded again), the event its first article
+        joined since; "" while that article waits; None if it leads nowhere."""
+        seen: set[str] = set()
+        while event_id not in seen:
+            seen.add(event_id)
+            if event_id in self.clusterer.events:
+                return event_id
+            if event_id in self._gone_events:
+                founder = self._gone_events[event_id]
+                if founder is None:
+                    return None
+                try:
+                    now = self.store.get_article(founder, with_text=False)["event"]
+                except NotFoundError:
+                    return None
+                return "" if now is None else str(now)
+            into = self.store.merged_into(event_id)
+            if into is None:
+                return None
+            event_id = into
+        return None
 
     def _redirect_gone_events(self, run_id: int) -> None:
         """An event the end of the last run created and the undo removed may have been

@@ -108,6 +108,10 @@ class Store(abc.ABC):
         """Whether writes another run than ``run_id`` recorded wait to be undone."""
 
     @abc.abstractmethod
+    def merged_into(self, event_id: str) -> str | None:
+        """The event ``event_id`` was last merged into (the event log), live or not."""
+
+    @abc.abstractmethod
     def undo(self) -> Undone:
         """Take back every recorded write, newest first: the store is as it was before
         the recording began, except that articles stored since stay stored, waiting.

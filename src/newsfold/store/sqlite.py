@@ -264,8 +264,11 @@ class SQLiteStore(Store):
             )
 
     def undo_pending(self, run_id: int) -> bool:
-        # (both ends of the undo_log_run index: no scan of this run's own entries)
-        low, high = self.conn.execute("SELECT MIN(run_id), MAX(run_id) FROM undo_log").fetchone()
+        # each end of the undo_log_run index on its own (one query asking for both reads
+        # the whole index): no scan of this run's own entries
+        low, high = self.conn.execute(
+            "SELECT (SELECT MIN(run_id) FROM undo_log), (SELECT MAX(run_id) FROM undo_log)"
+        ).fetchone()
         return low is not None and (low != run_id or high != run_id)
 
     def undo(self) -> Undone:
@@ -306,24 +309,20 @@ class SQLiteStore(Store):
         # with INSERT OR REPLACE, not UPDATE. Articles are never deleted while recording
         # and keep only their grouping columns in the log: those are updated in place.
         dated = ("published", "date_source", "date_confidence", "date_evidence", "minhash")
+        stored: list[int] = []  # rowids of the articles the recording stored, newest first
         for log_id, table, op, rid in entries:
             cols = columns[table]
             names = ", ".join(cols)
             if table == "articles" and op == "insert":  # stays stored, waiting again
                 # its grouping columns as stored (a re-dating since is taken back); its
-                # seq negated: a waiting article keeps its place among those waiting
-                # (see waiting_articles), and the next seqs follow the last grouped one,
-                # as if it had not been stored yet; if another writer's undo left one at
-                # that negative seq, below every seq instead (still after it)
+                # seq once every older image is back (below)
                 self.conn.execute(
                     f"UPDATE articles SET ({', '.join(dated)}) = (SELECT {', '.join(dated)} "
-                    "FROM undo__articles WHERE log_id = ?), event = NULL, duplicate_of = NULL, "
-                    "seq = CASE WHEN EXISTS (SELECT 1 FROM articles AS o "
-                    "WHERE o.seq = -abs(articles.seq)) "
-                    "THEN (SELECT MIN(MIN(seq), 0) FROM articles) - 1 ELSE -abs(seq) END "
+                    "FROM undo__articles WHERE log_id = ?), event = NULL, duplicate_of = NULL "
                     "WHERE rowid = ?",
                     (log_id, rid),
                 )
+                stored.append(rid)
             elif table == "articles":
                 self.conn.execute(
                     f"UPDATE articles SET ({names}) = "
@@ -345,6 +344,20 @@ class SQLiteStore(Store):
                     f"SELECT {'?, ' if rowid else ''}{names} FROM undo__{table} WHERE log_id = ?",
                     (*((rid,) if rowid else ()), log_id),
                 )
+        # The articles stored wait with their seq negated: a waiting article keeps its
+        # place among those waiting (see waiting_articles), and the next seqs follow the
+        # last grouped one, as if it had not been stored yet. After every older image is
+        # back (a waiting article grouped again gets its old negative seq back, which one
+        # stored later may have had), and if another article holds that negative seq,
+        # below every seq instead (still after it).
+        for rid in stored:
+            self.conn.execute(
+                "UPDATE articles SET seq = CASE WHEN EXISTS (SELECT 1 FROM articles AS o "
+                "WHERE o.seq = -abs(articles.seq)) "
+                "THEN (SELECT MIN(MIN(seq), 0) FROM articles) - 1 ELSE -abs(seq) END "
+                "WHERE rowid = ?",
+                (rid,),
+            )
         self.conn.execute("DELETE FROM undo_log")
         for table in UNDONE_TABLES:
             self.conn.execute(f"DELETE FROM undo__{table}")
@@ -605,6 +618,14 @@ class SQLiteStore(Store):
             if live:
                 raise MovedError(kind, old_id, current)
 
+    def merged_into(self, event_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT other FROM event_log WHERE subject = ? AND action = 'merge' "
+            "ORDER BY id DESC LIMIT 1",
+            (event_id,),
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def _raise_pending(self, kind: str, gone: str, old_id: str) -> None:
         """Raise :class:`PendingError` if ``gone`` (``old_id``, or where its merges led)
         is an event or storyline the undo of the last run's end took away and the
@@ -612,7 +633,8 @@ class SQLiteStore(Store):
         meta row: see Pipeline._save_provisional)."""
         data = self.load_provisional() or {}
         if kind == "event" and gone in (data.get("gone_events") or {}):
-            raise PendingError(kind, old_id, data["gone_events"][gone])
+            # (its first article: only when it is the id asked for, not one merged into it)
+            raise PendingError(kind, old_id, data["gone_events"][gone] if gone == old_id else None)
         if kind == "storyline" and gone in (data.get("gone") or {}):
             raise PendingError(kind, old_id)
 
