@@ -48,13 +48,12 @@ class PendingError(NotFoundError):
         self.kind = kind
         self.old_id = old_id
         self.first = first
-        what = (
-            f"its first article {first!r} waits to be grouped"
-            if kind == "event" and first is not None
-            else "its articles wait to be grouped"
-            if kind == "event"
-            else "its events wait to be linked"
-        )
+        if kind != "event":
+            what = "its events wait to be linked"
+        elif first is None:
+            what = "its articles wait to be grouped"
+        else:
+            what = f"its first article {first!r} waits to be grouped"
         super().__init__(
             f"{kind} {old_id!r} is being regrouped: a run took back the end of the last run "
             f"and has not finished ({what}); try again once it has (if no run is going, "

@@ -161,8 +161,6 @@ class Pipeline:
         # that founded them, until that article is grouped again (see _redirect_gone_events)
         self._gone_events: dict[str, str | None] = {}
         self._undone = False  # an undo of the end of a run happened (see _group_held)
-        # articles being grouped again, stored waiting (see _still_new): counted already
-        self._waited: set[str] = set()
 
     # ------------------------------------------------------------------
     def run(
@@ -380,7 +378,7 @@ class Pipeline:
             elif self.store.generation() != self._generation:
                 self._reload()  # another writer changed the grouping state since our commit
             # Another writer may have committed since we looked: check again, inside the lock.
-            articles, vectors, facts, late, self._waited = self._still_new(articles, vectors, facts)
+            articles, vectors, facts, late, waited = self._still_new(articles, vectors, facts)
             # stored meanwhile by another run with the same content: nothing to do
             stats.unchanged += offered - len(articles) - len(late)
             rejections = rejections + late
@@ -395,11 +393,11 @@ class Pipeline:
             undo = self._fresh_run and self.linker.journal is not None
             if articles or (link and (self._unlinked or undo)):
                 with self._timed(stats, "group"):
-                    self._group(articles, vectors, facts, run_id, stats, link, provisional)
+                    self._group(articles, vectors, facts, run_id, stats, link, provisional, waited)
             if record:
                 self.store.record_undo(None)
         self._generation = expected_generation
-        stats.new += len(articles) - len(self._waited)
+        stats.new += len(articles) - len(waited)
 
     def _release(
         self, articles: list[Article], vectors: np.ndarray, facts: list[ArticleFacts | None]
@@ -535,7 +533,10 @@ class Pipeline:
         stats: RunStats,
         link: bool = False,
         provisional: bool = False,
+        waited: frozenset[str] | set[str] = frozenset(),
     ) -> None:
+        """Group ``articles`` (stages 5-11) inside the caller's transaction. ``waited``:
+        those of them stored already, waiting (counted by the run that stored them)."""
         store = self.store
         seq = store.next_seq()
         event_of: dict[str, str] = {}
@@ -560,7 +561,7 @@ class Pipeline:
             group_member = canonical or next(iter(repointed), None)
             force = None
             if group_member is not None:
-                stats.duplicates += art.id not in self._waited  # (counted when stored)
+                stats.duplicates += art.id not in waited  # (counted when stored)
                 force = (
                     event_of.get(group_member)
                     or store.get_article(group_member, with_text=False)["event"]
@@ -728,19 +729,23 @@ class Pipeline:
             if event_id in self.clusterer.events:
                 return event_id
             if event_id in self._gone_events:
-                founder = self._gone_events[event_id]
-                if founder is None:
-                    return None
-                try:
-                    now = self.store.get_article(founder, with_text=False)["event"]
-                except NotFoundError:
-                    return None
-                return "" if now is None else str(now)
+                return self._founder_event(self._gone_events[event_id])
             into = self.store.merged_into(event_id)
             if into is None:
                 return None
             event_id = into
         return None
+
+    def _founder_event(self, founder: str | None) -> str | None:
+        """The event the article ``founder`` is in: "" while it waits; None if it is
+        unknown or gone from the store."""
+        if founder is None:
+            return None
+        try:
+            now = self.store.get_article(founder, with_text=False)["event"]
+        except NotFoundError:
+            return None
+        return "" if now is None else str(now)
 
     def _redirect_gone_events(self, run_id: int) -> None:
         """An event the end of the last run created and the undo removed may have been
@@ -751,15 +756,10 @@ class Pipeline:
             if event_id in self.clusterer.events:
                 del self._gone_events[event_id]  # founded again by the same article
                 continue
-            now = None
-            try:
-                if founder is not None:
-                    now = self.store.get_article(founder, with_text=False)["event"]
-            except NotFoundError:  # its first article is gone: nothing to follow
-                founder = None
-            if founder is None or now is not None:
+            now = self._founder_event(founder)
+            if now != "":  # grouped again, or gone: nothing to follow
                 del self._gone_events[event_id]
-            if now is not None:
+            if now:
                 self.store.log(
                     run_id,
                     "merge",

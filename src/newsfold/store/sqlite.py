@@ -602,11 +602,7 @@ class SQLiteStore(Store):
         )
         seen, current = {old_id}, old_id
         while True:
-            row = self.conn.execute(
-                "SELECT other FROM event_log WHERE subject = ? AND action = ? "
-                "ORDER BY id DESC LIMIT 1",
-                (current, action),
-            ).fetchone()
+            row = self._last_merge(current, action)
             if row is None:
                 self._raise_pending(kind, current, old_id)
                 return  # never merged: plainly not found
@@ -618,12 +614,17 @@ class SQLiteStore(Store):
             if live:
                 raise MovedError(kind, old_id, current)
 
-    def merged_into(self, event_id: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT other FROM event_log WHERE subject = ? AND action = 'merge' "
-            "ORDER BY id DESC LIMIT 1",
-            (event_id,),
+    def _last_merge(self, subject: str, action: str) -> sqlite3.Row | None:
+        """The last ``action`` (merge, merge-storyline) row logged for ``subject``: its
+        ``other`` the id it went into (None: a broken record)."""
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT other FROM event_log WHERE subject = ? AND action = ? ORDER BY id DESC LIMIT 1",
+            (subject, action),
         ).fetchone()
+        return row
+
+    def merged_into(self, event_id: str) -> str | None:
+        row = self._last_merge(event_id, "merge")
         return None if row is None or row[0] is None else str(row[0])
 
     def _raise_pending(self, kind: str, gone: str, old_id: str) -> None:
