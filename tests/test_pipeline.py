@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -573,6 +574,32 @@ def _reachable(store, events: set[str], lines: set[str], pending_ok: bool) -> li
     return bad
 
 
+def _fuzzed(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, fixed_held: bool = False
+) -> tuple[random.Random, list[str], list[int], int, float]:
+    """Trial ``seed`` of the session-10 review's fuzzer: a synthetic stream's rows, cuts
+    into runs, batch size and kill probability, HELD_BATCH and MAX_HELD set (``fixed_held``:
+    left as shipped), and its random generator for the rest of the trial."""
+    from benchmarks.batch_invariance import stream
+
+    import newsfold.pipeline as pipeline_module
+
+    rng = random.Random(seed)
+    n, undated = rng.choice([40, 80]), rng.choice([2, 3, 4, 5, 10])
+    batch, held_batch = rng.choice([1, 2, 3, 7, 50]), rng.choice([1, 2, 3, 256])
+    max_held = rng.choice([2000, 2000, 3, 6])
+    if not fixed_held:
+        monkeypatch.setattr(pipeline_module, "HELD_BATCH", held_batch)
+        monkeypatch.setattr(pipeline_module, "MAX_HELD", max_held)
+    kill = rng.choice([0.0, 0.3, 0.6])
+    rng.random()
+    path = tmp_path / "s.jsonl"
+    stream(path, n, rng.randrange(100), undated)
+    rows = path.read_text(encoding="utf-8").splitlines()
+    cuts = sorted(set(rng.sample(range(1, len(rows)), rng.randint(1, 10))))
+    return rng, rows, cuts, batch, kill
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [38, 50, 65, 69])
 def test_random_runs_and_kills_leave_every_shown_id_reachable(
@@ -582,23 +609,7 @@ def test_random_runs_and_kills_leave_every_shown_id_reachable(
     every event and storyline id ever shown is live, merged or (only while a killed run is
     unfinished) being regrouped. These seeds of the session-10 review's fuzzer left a
     storyline a plain 404 for good: its events were merged away before it was relinked."""
-    import random
-
-    from benchmarks.batch_invariance import stream
-
-    import newsfold.pipeline as pipeline_module
-
-    rng = random.Random(seed)
-    n, undated = rng.choice([40, 80]), rng.choice([2, 3, 4, 5, 10])
-    batch, held_batch = rng.choice([1, 2, 3, 7, 50]), rng.choice([1, 2, 3, 256])
-    monkeypatch.setattr(pipeline_module, "HELD_BATCH", held_batch)
-    monkeypatch.setattr(pipeline_module, "MAX_HELD", rng.choice([2000, 2000, 3, 6]))
-    kill = rng.choice([0.0, 0.3, 0.6])
-    rng.random()
-    path = tmp_path / "s.jsonl"
-    stream(path, n, rng.randrange(100), undated)
-    rows = path.read_text(encoding="utf-8").splitlines()
-    cuts = sorted(set(rng.sample(range(1, len(rows)), rng.randint(1, 10))))
+    rng, rows, cuts, batch, kill = _fuzzed(seed, tmp_path, monkeypatch)
     store = open_store(str(tmp_path / "m.db"))
     events: set[str] = set()
     lines: set[str] = set()
@@ -618,6 +629,26 @@ def test_random_runs_and_kills_leave_every_shown_id_reachable(
         lines |= {s["id"] for s in store.list_storylines()}
         bad += _reachable(store, events, lines, pending_ok=False)
     assert not bad
+
+
+@pytest.mark.slow
+def test_a_stream_cut_into_runs_links_storylines_as_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 1014 of the session-10 fuzzer, without kills: 55 lines, every third report
+    undated, batches of 3, cut into 11 runs. The events were the same as one run's, but 22
+    articles' events were linked into other storylines: a storyline's TF-IDF norm was
+    cached until the stream grew 25%, and a run started with the cache empty, so one link
+    scored 0.5071 against one run's 0.4999 (threshold 0.5)."""
+    _, rows, cuts, batch, _ = _fuzzed(1014, tmp_path, monkeypatch, fixed_held=True)
+    assert (len(rows), len(cuts), batch) == (55, 10, 3)
+    whole = open_store("sqlite:///:memory:")
+    _pipeline(whole, batch).run([str(_split(rows, tmp_path, len(rows), "whole")[0])])
+    store = open_store(str(tmp_path / "m.db"))
+    for start, end in zip([0, *cuts], [*cuts, len(rows)], strict=True):
+        part = _split(rows[start:end], tmp_path, end - start, f"p{start:04d}")[0]
+        _pipeline(store, batch).run([str(part)])
+    assert _grouping(store) == _grouping(whole)
 
 
 def test_an_undated_article_grouped_again_keeps_its_stored_input(tmp_path: Path) -> None:

@@ -341,6 +341,28 @@ def test_a_pending_message_names_the_first_article_of_the_id_asked_for(memory_st
         assert f"event {event_id!r} is being regrouped" in messages[event_id][1]
 
 
+def test_a_storyline_the_undo_took_away_is_pending_and_odd_ids_are_not_found(
+    memory_store,
+) -> None:
+    """A storyline listed as gone is pending; ids that only look like its key, or like a
+    lookup path into the stored JSON, are plainly not found."""
+    from newsfold.errors import NotFoundError, PendingError
+
+    with memory_store.batch():
+        memory_store.save_provisional({"gone": {"sl-a": ["ev-x"]}, "gone_events": {"ev-x": None}})
+    with pytest.raises(PendingError, match="storyline 'sl-a' is being regrouped"):
+        memory_store.get_storyline("sl-a")
+    for odd in ('sl-a"', 'sl-a"[0]', 'sl-"a', "sl-a.b", "$", "ev-x' OR 1"):
+        with pytest.raises(NotFoundError) as caught:
+            memory_store.get_storyline(odd)
+        assert not isinstance(caught.value, PendingError)
+    with pytest.raises(PendingError):
+        memory_store.get_event("ev-x")
+    with pytest.raises(NotFoundError) as caught:
+        memory_store.get_event("sl-a")  # a storyline's id asked for as an event
+    assert not isinstance(caught.value, PendingError)
+
+
 def test_an_article_cannot_be_deleted_while_recording(memory_store) -> None:
     with memory_store.batch():
         run = memory_store.start_run("test")

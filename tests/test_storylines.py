@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
 
@@ -120,6 +121,19 @@ def test_storyline_blob_round_trip() -> None:
     reloaded = StorylineLinker()
     reloaded.load([back])
     assert reloaded.candidates(FLOOD_2)[0].id == line.id
+
+
+def test_a_storyline_norm_is_that_of_the_frequencies_as_they_are() -> None:
+    """The storyline's TF-IDF norm (the tfidf feature's denominator) is exact for the
+    stream as it is now. Cached until the stream grew 25%, it made links depend on when it
+    was last taken: a run resumed from the store, its caches empty, linked otherwise than
+    one long run."""
+    df = frequencies(FLOOD_1, FLOOD_2)
+    line = StorylineState(id="sl-x", vector_sum=FLOOD_1.vector_sum, terms=Counter(FLOOD_1.terms))
+    first = line.weighted_norm(df)
+    assert first == df.norm(line.terms)
+    df.add({"unrelated"})  # one more document: every term's idf moves
+    assert line.weighted_norm(df) == df.norm(line.terms) != first
 
 
 def test_topic_and_common_names_alone_do_not_link() -> None:
