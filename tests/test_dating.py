@@ -151,6 +151,18 @@ def test_ranges_months_as_verbs_and_future_dates_are_not_dates() -> None:
     assert date_of("The treaty expires on March 3, 2031.").date is None
 
 
+def test_birth_dates_are_not_the_report_date() -> None:
+    # an obituary's lead full date is the birth: left out, the death day's date wins
+    text = "Page, 85, died on December 11. She was born on April 22, 1923. © 2008 AP"
+    assert date_of(text).date == D(2008, 12, 11)
+    assert date_of("Page was born on April 22, 1923 in Nashville.").date is None
+    # a report of the birth itself (within the last year, no later year named) keeps it
+    assert date_of("The princess was born on 2 May 2026 in London.").date == D(2026, 5, 2)
+    # a birthday, or giving birth, is the day reported
+    assert date_of("She celebrated her 90th birthday on March 3, 2008.").date == D(2008, 3, 3)
+    assert date_of("The panda gave birth on June 12, 2019 at the zoo.").date == D(2019, 6, 12)
+
+
 def test_title_date_counts() -> None:
     assert date_of("No date here.", title="Budget of 3 March 2024 passes").date == D(2024, 3, 3)
 

@@ -27,8 +27,10 @@ matching weekday 0.8, full date 0.7 (0.6 further down the text), year-less date
 with its year from the text 0.6 with a weekday / 0.5 without (0.4 from a bare
 year), year from the weekday alone 0.4 (0.3 when two of the ten years fit); a
 weekday that contradicts the date -0.3; a dateline or "Published" line +0.1 (at
-most 0.9). The best-scored candidate wins, the earliest on a tie. Month names
-in other languages go to ``dateparser.search_dates``, on the short candidate only.
+most 0.9). A birth date ("born on April 22, 1923") is left out when it is more than
+a year old or the text names a later year. The best-scored candidate wins, the
+earliest on a tie. Month names in other languages go to ``dateparser.search_dates``,
+on the short candidate only.
 
 :func:`anchor_on_related` is the second pass for an article still undated: it
 places the weekdays the article mentions ("said on Friday") against dated
@@ -122,6 +124,13 @@ _YEARS = re.compile(r"(?:19|20)\d{2}(?![\d,]|\.\d)")
 _IN_DATE = re.compile(
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-]|(?P<mon>[^\W\d_]{3,10})\.?\s+\d{1,2}(?:st|nd|"
     r"rd|th)?,?\s+|\d{1,2}\.?\s+(?:de\s+)?(?P<mon2>[^\W\d_]{3,10})\.?,?\s+(?:de\s+)?)$"
+)
+# A birth date ("was born on April 22, 1923", "née le 3 mars 1950") is not the day of the
+# report (an obituary's or a profile's lead date otherwise): left out when it is more than a
+# year before today or the text names a later year (a report of the birth itself does not).
+# Not "birth" or "birthday": "gave birth on", "her 90th birthday on" name the day reported.
+_BIRTH = re.compile(
+    r"(?<![^\W\d_])(?:born|née?|geboren|nacid[oa])(?![^\W\d_])[^.!?\n]*$", re.I
 )
 _STRONG_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*((?:19|20)\d{2})", re.I)
 _URL_PATTERNS = [
@@ -425,6 +434,12 @@ def _score(
     wd = cand["wd"]
     date = cand["date"]
     evidence = cand["text"]
+    if _BIRTH.search(chunk, max(line_start, cand["pos"] - 60), cand["pos"]) and (
+        date is None
+        or date < today - dt.timedelta(days=366)
+        or any(int(y) > date.year for y in _YEARS.findall(chunk))
+    ):
+        return None  # "she was born on April 22, 1923" in an obituary or a profile
     if date is not None:
         conf = 0.7 if cand["pos"] < 400 or dateline else 0.6
         if wd is not None:
