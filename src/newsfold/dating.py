@@ -129,9 +129,7 @@ _IN_DATE = re.compile(
 # report (an obituary's or a profile's lead date otherwise): left out when it is more than a
 # year before today or the text names a later year (a report of the birth itself does not).
 # Not "birth" or "birthday": "gave birth on", "her 90th birthday on" name the day reported.
-_BIRTH = re.compile(
-    r"(?<![^\W\d_])(?:born|née?|geboren|nacid[oa])(?![^\W\d_])[^.!?\n]*$", re.I
-)
+_BIRTH = re.compile(r"(?<![^\W\d_])(?:born|née?|geboren|nacid[oa])(?![^\W\d_])[^.!?\n]*$", re.I)
 _STRONG_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*((?:19|20)\d{2})", re.I)
 _URL_PATTERNS = [
     (re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$|[-_.])"), 0.8),
