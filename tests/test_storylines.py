@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 
 import numpy as np
@@ -134,6 +135,20 @@ def test_a_storyline_norm_is_that_of_the_frequencies_as_they_are() -> None:
     assert first == df.norm(line.terms)
     df.add({"unrelated"})  # one more document: every term's idf moves
     assert line.weighted_norm(df) == df.norm(line.terms) != first
+
+
+def test_a_journal_that_kept_cached_norms_still_loads() -> None:
+    """A storyline's state before the end of a run was once journalled as [blob, cached
+    norm]; such a journal (in a store written then) still loads, as the blob."""
+    from newsfold.storylines import Provisional
+
+    line = StorylineState(id="sl-x", vector_sum=FLOOD_1.vector_sum, events=["ev-flood1"])
+    blob = line.to_blob()
+    journal = Provisional(lines={"sl-x": blob, "sl-new": None}, events={"ev-flood1": None})
+    assert Provisional.from_json(json.loads(json.dumps(journal.to_json()))) == journal
+    old = journal.to_json()
+    old["lines"]["sl-x"] = [old["lines"]["sl-x"], [12, 3.5]]
+    assert Provisional.from_json(old).lines == {"sl-x": blob, "sl-new": None}
 
 
 def test_topic_and_common_names_alone_do_not_link() -> None:

@@ -347,7 +347,7 @@ class Pipeline:
         store, in order (one gone meanwhile is left out)."""
         rows = {r["id"]: r for r in self.store.article_rows(i for i in part if isinstance(i, str))}
         return [
-            (article_from_row(rows[i]), _embedding(rows[i]), None) if isinstance(i, str) else i
+            _held(rows[i]) if isinstance(i, str) else i
             for i in part
             if not isinstance(i, str) or i in rows
         ]
@@ -429,7 +429,7 @@ class Pipeline:
         released, self._held = self._held[:out], self._held[out:]
         if early:  # the oldest waiting ones (stored): grouped for good with this batch
             rows = self.store.waiting_articles(limit=early)
-            released = [(article_from_row(r), _embedding(r), None) for r in rows] + released
+            released = [_held(r) for r in rows] + released
         now = [(articles[i], vectors[i], facts[i]) for i in ready]
         return _columns(now + released, vectors[:0])
 
@@ -899,9 +899,10 @@ def processing_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.published is None, a.published or dt.date.max))
 
 
-def _embedding(row: dict[str, Any]) -> np.ndarray:
-    """A stored article's vector (float32, as :meth:`Store.add_article` wrote it)."""
-    return np.frombuffer(row["embedding"], dtype=np.float32).copy()
+def _held(row: dict[str, Any]) -> _Held:
+    """A stored waiting article as a held one: its vector (float32, as
+    :meth:`Store.add_article` wrote it); its facts are stored already (None: not again)."""
+    return article_from_row(row), np.frombuffer(row["embedding"], dtype=np.float32).copy(), None
 
 
 def _columns(

@@ -162,15 +162,15 @@ class Provisional:
     undone and redone is logged again.
     """
 
-    # storyline -> its state before the first change (blob, cached norm), None: created
-    lines: dict[str, tuple[bytes, tuple[int, float]] | None] = field(default_factory=dict)
+    # storyline -> its state before the first change (blob), None: created
+    lines: dict[str, bytes | None] = field(default_factory=dict)
     events: dict[str, str | None] = field(default_factory=dict)  # event -> storyline before
     merges: list[tuple[str, str]] = field(default_factory=list)  # (absorbed, into) meanwhile
 
     def to_json(self) -> dict[str, Any]:
         return {
             "lines": {
-                k: None if v is None else [base64.b64encode(v[0]).decode(), list(v[1])]
+                k: None if v is None else base64.b64encode(v).decode()
                 for k, v in self.lines.items()
             },
             "events": self.events,
@@ -179,13 +179,11 @@ class Provisional:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Provisional:
-        lines: dict[str, tuple[bytes, tuple[int, float]] | None] = {}
+        lines: dict[str, bytes | None] = {}
         for key, value in data.get("lines", {}).items():
-            lines[str(key)] = (
-                None
-                if value is None
-                else (base64.b64decode(value[0]), (int(value[1][0]), float(value[1][1])))
-            )
+            if isinstance(value, list):  # [blob, cached norm], as kept before session 11
+                value = value[0]
+            lines[str(key)] = None if value is None else base64.b64decode(value)
         return cls(
             lines=lines,
             events={str(k): (None if v is None else str(v)) for k, v in data["events"].items()},
@@ -509,7 +507,7 @@ class StorylineLinker:
         if self.journal is None or line_id in self.journal.lines:
             return
         line = self.storylines.get(line_id)
-        self.journal.lines[line_id] = None if line is None else (line.to_blob(), line.norm)
+        self.journal.lines[line_id] = None if line is None else line.to_blob()
 
     def undo(
         self, events: dict[str, EventState]
@@ -534,7 +532,7 @@ class StorylineLinker:
                 self.index.drop(line_id)
                 gone[line_id] = now.events if now is not None else []
                 continue
-            line = StorylineState.from_blob(before[0])  # its norm taken again when asked
+            line = StorylineState.from_blob(before)  # its norm taken again when asked
             self.storylines[line_id] = line
             for event_id in line.events:
                 self._hold(line_id, event_id)
