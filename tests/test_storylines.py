@@ -183,3 +183,37 @@ def test_topic_and_common_names_alone_do_not_link() -> None:
     b, _ = linker.link(second, df, events)
     assert a != b
     assert linker.rare_names(second, linker.storylines[a]) == 1  # "hale"; the rest is common
+
+
+def test_in_a_young_store_names_a_few_other_events_hold_are_not_rare() -> None:
+    """While the stream holds few events, "at most 3 events outside the storyline" is no
+    rarity: a weekday and a district two of five other events name would link two
+    unrelated reports. The same names are rare once the stream holds many events."""
+
+    def linked(fillers: int) -> int:
+        common = [
+            event(f"ev-c{n}", "2025-03-03", f"Officials from {w} met on Wednesday in Ardmoor.")
+            for n, w in enumerate(("Tamsin", "Orlov"))
+        ]
+        others = [
+            event(f"ev-o{n}", "2025-03-02", f"Rain fell on {_place(n)} and {_place(n + 1)}.")
+            for n in range(fillers)
+        ]
+        first = event("ev-a", "2025-03-04", "A fire hit the Korvel plant on Wednesday in Ardmoor.")
+        second = event(
+            "ev-b", "2025-03-05", "Dockers at Dunmar went on strike on Wednesday in Ardmoor."
+        )
+        everything = [*others, *common, first, second]
+        df = frequencies(*everything)
+        events = {e.id: e for e in everything}
+        linker = StorylineLinker()
+        for e in everything[:-1]:
+            linker.link(e, df, events)
+        return linker.rare_names(second, linker.storylines[first.storyline or ""])
+
+    assert linked(fillers=3) == 0  # 7 events: "wednesday" and "ardmoor" are common here
+    assert linked(fillers=80) == 2  # 84 events: two of them outside is rare
+
+
+def _place(n: int) -> str:
+    return "Val" + "".join("aeiou"[int(d) % 5] + "rnst"[int(d) % 4] for d in str(n))
