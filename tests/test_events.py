@@ -193,7 +193,8 @@ def test_merges_are_recorded_and_keep_the_older_id() -> None:
 
 def test_merges_look_past_the_join_window() -> None:
     """A report dated from a date its text quotes (years off) founds its own event; when
-    the real one grows, overwhelming word evidence merges them (the time prior is capped)."""
+    the real one grows, overwhelming word evidence merges them (the time prior is capped:
+    words here give +10, over even ``cap_sure``)."""
     text = "alpha beta gamma delta epsilon"
     vec = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
     days = ["2025-03-01", "1999-05-07", "2025-03-02"]
@@ -203,7 +204,7 @@ def test_merges_look_past_the_join_window() -> None:
             doc_features(f"y{n}", "", text, vec, dt.date.fromisoformat(day), "en", date_sure=s)
             for n, (day, s) in enumerate(zip(days, sure, strict=True))
         ]
-        model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
+        model = PairModel({"tfidf": 15.0}, bias=-5.0, threshold=0.5)
         config = ClusterConfig(model=model, merge_threshold=0.5, merge_window_days=window)
         clusterer = StreamingClusterer(config)
         got = [clusterer.add(d)[0] for d in docs]
@@ -449,15 +450,40 @@ def test_an_event_mostly_in_other_languages_is_read_across_languages() -> None:
     # for the span; a same-language one pays for all of it (up to the cap)
     wide = {"days": 0.0, "span": 10.0, "undated": 0.0}
     assert time_logit(wide, TIME_PRIOR, cross=True) == 0.0
-    assert time_logit(wide, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    over = TIME_PRIOR["days_over"] * (10.0 - TIME_PRIOR["grace"])
+    assert time_logit(wide, TIME_PRIOR) == max(over, -TIME_PRIOR["cap_sure"]) < -TIME_PRIOR["cap"]
     # ...and what it adds over the event's span counts as before
     stretch = {"days": 3.0, "span": 13.0, "undated": 0.0}
     assert time_logit(stretch, TIME_PRIOR, cross=True) < time_logit(wide, TIME_PRIOR, cross=True)
 
 
+def test_a_report_weeks_after_its_event_is_a_follow_up_when_dates_are_sure() -> None:
+    """The same words 12 days later (a logit of +6 on words alone, above ``cap`` and under
+    ``cap_sure``): with both dates from metadata it is a later event of the storyline; a
+    date read from a text costs at most ``cap_text`` and the words join them; 3 days later
+    the time term is under either cap and the words join them too."""
+    from newsfold.events import TIME_PRIOR
+
+    assert TIME_PRIOR["cap"] < 6.0 < TIME_PRIOR["cap_sure"]
+    vec = np.ones(4, dtype=np.float32) / 2
+    text = "Lena Okafor opened the Brarn dam in Saltmere."
+    model = PairModel({"tfidf": 10.0}, bias=-4.0, threshold=0.5)
+    start = dt.date(2025, 1, 1)
+    for gap, sure, joined in ((12, True, False), (12, False, True), (3, True, True)):
+        first = doc_features("d0", "", text, vec, start, "en", date_sure=True)
+        later = doc_features(
+            "d1", "", text, vec, start + dt.timedelta(days=gap), "en", date_sure=sure
+        )
+        clusterer = StreamingClusterer(
+            ClusterConfig(model=model, cross_model=None, time_prior=dict(TIME_PRIOR))
+        )
+        got = [clusterer.add(first)[0], clusterer.add(later)[0]]
+        assert (got[0] == got[1]) is joined, (gap, sure)
+
+
 def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
     """Two reports with the same words 200 days apart: with dates from metadata the time
-    prior keeps them apart (capped at ``cap``); when either date was read from the text
+    prior keeps them apart (capped at ``cap_sure``); when either date was read from the text
     (a date it quotes, at times) it costs at most ``cap_text``, and the words join them."""
     from newsfold.events import TIME_PRIOR, doc_weights, event_as_doc, pair_features, time_logit
 
@@ -477,7 +503,7 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
         event.add(first)
         feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
         assert feats["text_dated"] == float(not all(sure))
-        cap = TIME_PRIOR["cap"] if all(sure) else TIME_PRIOR["cap_text"]
+        cap = TIME_PRIOR["cap_sure"] if all(sure) else TIME_PRIOR["cap_text"]
         assert time_logit(feats, TIME_PRIOR) == -cap
         clusterer = StreamingClusterer(
             ClusterConfig(model=model, cross_model=None, time_prior=dict(TIME_PRIOR))
@@ -486,13 +512,14 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
         got = [clusterer.add(first)[0], clusterer.add(later)[0]]
         assert (got[0] == got[1]) is joined, sure
     # one report of an event dated from its text does not make the event's metadata
-    # dates less sure: an article dated from metadata 20 days on pays the full cap
+    # dates less sure: an article dated from metadata 20 days on pays the full cap_sure
     event = EventState(id="m", vector_sum=np.zeros(4, dtype=np.float32))
     for n, sure in enumerate((True, True, False)):
         event.add(doc_features(f"m{n}", "", text, vec, days[0], "en", date_sure=sure))
     later = doc_features("m9", "", text, vec, dt.date(2025, 1, 21), "en", date_sure=True)
     feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
-    assert feats["text_dated"] == 0.0 and time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    assert feats["text_dated"] == 0.0
+    assert time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap_sure"]
     later = doc_features("m9", "", text, vec, dt.date(2025, 1, 21), "en")  # from its text
     feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
     assert time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap_text"]
@@ -502,9 +529,10 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
     only_text.add(doc_features("t0", "", text, vec, days[0], "en"))
     assert not event_as_doc(only_text).date_sure
     # within a week a text date is as good as any (a dateline): an update six days on
-    # pays the full capped penalty however it was dated
+    # pays at least the capped penalty however it was dated (more when both dates are
+    # from metadata: cap_sure)
     update = {"days": 6.0, "span": 7.0, "undated": 0.0}
-    assert time_logit(update, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    assert -TIME_PRIOR["cap_sure"] < time_logit(update, TIME_PRIOR) < -TIME_PRIOR["cap"]
     assert time_logit({**update, "text_dated": 1.0}, TIME_PRIOR) == -TIME_PRIOR["cap"]
     assert (
         time_logit({**update, "days": 7.0, "text_dated": 1.0}, TIME_PRIOR)
