@@ -448,7 +448,7 @@ def test_an_event_mostly_in_other_languages_is_read_across_languages() -> None:
     assert StreamingClusterer(cfg).logit(feats) > 0  # the cross model decided
     # an event already spanning 10 days: inside it, a cross-language article pays nothing
     # for the span; a same-language one pays for all of it (up to the cap)
-    wide = {"days": 0.0, "span": 10.0, "undated": 0.0}
+    wide = {"days": 0.0, "span": 10.0, "undated": 0.0, "sure_dates": 1.0}
     assert time_logit(wide, TIME_PRIOR, cross=True) == 0.0
     over = TIME_PRIOR["days_over"] * (10.0 - TIME_PRIOR["grace"])
     assert time_logit(wide, TIME_PRIOR) == max(over, -TIME_PRIOR["cap_sure"]) < -TIME_PRIOR["cap"]
@@ -479,6 +479,29 @@ def test_a_report_weeks_after_its_event_is_a_follow_up_when_dates_are_sure() -> 
         )
         got = [clusterer.add(first)[0], clusterer.add(later)[0]]
         assert (got[0] == got[1]) is joined, (gap, sure)
+
+
+def test_a_quoted_date_in_an_event_does_not_make_its_later_reports_pay_cap_sure() -> None:
+    """A report dated from a date its text quotes (40 days early) joins its event on its
+    words (cap_text); the event's days now span 40 days, so a same-day report dated from
+    metadata, with the same words, must not pay cap_sure for that span (found by review:
+    it founded an event of its own)."""
+    from newsfold.events import TIME_PRIOR
+
+    vec = np.ones(4, dtype=np.float32) / 2
+    text = "Lena Okafor opened the Brarn dam in Saltmere."
+    model = PairModel({"tfidf": 10.0}, bias=-4.0, threshold=0.5)
+    clusterer = StreamingClusterer(
+        ClusterConfig(model=model, cross_model=None, time_prior=dict(TIME_PRIOR))
+    )
+    clusterer.config.window_days = 400
+    day, quoted = dt.date(2025, 3, 1), dt.date(2025, 1, 20)
+    got = [
+        clusterer.add(doc_features("d0", "", text, vec, day, "en", date_sure=True))[0],
+        clusterer.add(doc_features("d1", "", text, vec, quoted, "en"))[0],  # from its text
+        clusterer.add(doc_features("d2", "", text, vec, day, "en", date_sure=True))[0],
+    ]
+    assert len(set(got)) == 1, got
 
 
 def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
@@ -512,14 +535,15 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
         got = [clusterer.add(first)[0], clusterer.add(later)[0]]
         assert (got[0] == got[1]) is joined, sure
     # one report of an event dated from its text does not make the event's metadata
-    # dates less sure: an article dated from metadata 20 days on pays the full cap_sure
+    # dates less sure: an article dated from metadata 20 days on pays the full cap (not
+    # cap_sure: that quoted date may be what widens the event's days)
     event = EventState(id="m", vector_sum=np.zeros(4, dtype=np.float32))
     for n, sure in enumerate((True, True, False)):
         event.add(doc_features(f"m{n}", "", text, vec, days[0], "en", date_sure=sure))
     later = doc_features("m9", "", text, vec, dt.date(2025, 1, 21), "en", date_sure=True)
     feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
-    assert feats["text_dated"] == 0.0
-    assert time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap_sure"]
+    assert feats["text_dated"] == 0.0 and feats["sure_dates"] == 0.0
+    assert time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap"]
     later = doc_features("m9", "", text, vec, dt.date(2025, 1, 21), "en")  # from its text
     feats = pair_features(later, event, df, doc_weights(later, df), competing=1)
     assert time_logit(feats, TIME_PRIOR) == -TIME_PRIOR["cap_text"]
@@ -531,13 +555,11 @@ def test_a_date_read_from_a_text_weighs_less_against_a_join() -> None:
     # within a week a text date is as good as any (a dateline): an update six days on
     # pays at least the capped penalty however it was dated (more when both dates are
     # from metadata: cap_sure)
-    update = {"days": 6.0, "span": 7.0, "undated": 0.0}
+    update = {"days": 6.0, "span": 7.0, "undated": 0.0, "sure_dates": 1.0}
     assert -TIME_PRIOR["cap_sure"] < time_logit(update, TIME_PRIOR) < -TIME_PRIOR["cap"]
-    assert time_logit({**update, "text_dated": 1.0}, TIME_PRIOR) == -TIME_PRIOR["cap"]
-    assert (
-        time_logit({**update, "days": 7.0, "text_dated": 1.0}, TIME_PRIOR)
-        == -TIME_PRIOR["cap_text"]
-    )
+    text_update = {**update, "text_dated": 1.0, "sure_dates": 0.0}
+    assert time_logit(text_update, TIME_PRIOR) == -TIME_PRIOR["cap"]
+    assert time_logit({**text_update, "days": 7.0}, TIME_PRIOR) == -TIME_PRIOR["cap_text"]
 
 
 def _dated(doc_id: str, day: str, text: str, vec: np.ndarray) -> DocFeatures:

@@ -182,8 +182,9 @@ def shipped_merge_threshold() -> float:
 # 0.921, 2.25 0.920, 2.5 0.918, 2.75 0.907, 3.0 0.907, 3.5 0.906, 4.0 (as ``cap``) 0.891;
 # ECB+ dev 0.896, 0.915, 0.915, 0.928, 0.924, 0.905, 0.905. text_days: 0 and 7 give the
 # same (0.918, dev 0.915), 14 0.915, 30 0.912, 90 0.907 (BENCHMARKS.md).
-# ``cap_sure`` (instead of ``cap``) when both sides' dates come from metadata (feeds,
-# headers, pages, URLs: none read from a text): such a date is the report's own, so a
+# ``cap_sure`` (instead of ``cap``) when every date on both sides comes from metadata
+# (feeds, headers, pages, URLs: the article's and all of the event's members'; feature
+# ``sure_dates``): such a date is the report's own, so a
 # report a week or more from the event's days is a later event of its storyline (a
 # follow-up, a new death toll), however alike its words; near-copies still join their
 # original whatever their dates (dedupe). With ``cap`` 4 there, a storyline's follow-ups
@@ -551,6 +552,12 @@ def pair_features(
         "text_dated": 1.0
         if gap is not None and (not doc.date_sure or not event.sure_dated)
         else 0.0,
+        # every date on both sides from metadata (the time prior's cap_sure): a date a
+        # member of the event read from its text may be one it quotes, and it widens the
+        # event's days for every later report (an older blob counts as text-dated)
+        "sure_dates": 1.0
+        if gap is not None and doc.date_sure and not doc.date_mixed and not event.text_dated
+        else 0.0,
         "size": math.log(event.size) if event.size else 0.0,
         "cross_language": 0.0 if event.languages.get(doc.language) else 1.0,
         # share of the event's articles in the article's language: words can match only those
@@ -602,7 +609,7 @@ def time_logit(
     News coverage of one happening lasts a day or two; a report further from
     the event's dates, or one that would stretch the event over more than
     ``grace`` days, is more likely a new event of the same storyline. The term is
-    capped (``cap``; ``cap_sure``, higher, when both sides' dates come from metadata;
+    capped (``cap``; ``cap_sure``, higher, when every date on both sides comes from metadata;
     ``cap_text`` when the article's date, or all of the event's dates, were read from the
     text and lie a week or more apart: it may be a date the report quotes, see
     :data:`TIME_PRIOR`). An undated article is checked against a dated event by the
@@ -621,7 +628,7 @@ def time_logit(
     floor = max(prior["grace"], span - days) if cross else prior["grace"]
     z = prior["days"] * math.log1p(days) + prior["days_over"] * max(0.0, span - floor)
     cap = prior.get("cap", math.inf)
-    if not features.get("text_dated", 0.0):  # both sides' dates from metadata
+    if features.get("sure_dates", 0.0):  # every date on both sides from metadata
         cap = prior.get("cap_sure", cap)
     if features.get("text_dated", 0.0) and days >= prior.get("text_days", 0.0):
         cap = min(cap, prior.get("cap_text", cap))  # a date read from a text may be far off
@@ -937,6 +944,7 @@ def event_as_doc(event: EventState) -> DocFeatures:
         title_terms=frozenset(event.title_terms),
         salient=frozenset(event.salient),
         date_sure=event.sure_dated > 0,  # (as the event's side in pair_features)
+        date_mixed=event.text_dated > 0,
     )
 
 

@@ -196,6 +196,9 @@ class DocFeatures:
     # the text, which can be years off (a birth date, a past event): merge checks trust
     # only such dates with a window (see newsfold.events.ClusterConfig.merge_window_days)
     date_sure: bool = False
+    # an event read as one article (merge checks): some of the dates behind ``date`` were
+    # read from a text, so its dates are not all sure (the time prior's cap_sure)
+    date_mixed: bool = False
 
     def keys(self) -> set[str]:
         """Everything counted in the document frequencies: words, names, numbers."""
