@@ -1,14 +1,13 @@
 """Storylines over months: recall on long storylines of the synthetic crawl.
 
-    python -m benchmarks.storyline_long [--articles 3000] [--seed 1] [--max-events 10]
-        [--days 240] [--embedder hashing|use-m3] [--markdown]
+    python -m benchmarks.storyline_long [--articles 3000] [--seed 1 ...] [--max-events 10]
+        [--days 240] [--embedder hashing|use-m3]
 
 The quality gates' stream (tests/test_storyline_gate.py) holds storylines of 1-4 events;
 here the generator (:mod:`benchmarks.synth`, ``max_events``) gives storylines of up to
 ``--max-events`` events (about 4 on average) 7-60 days apart, so a storyline runs for
-months. The stream is
-clustered and linked as the pipeline does (a round where the stream enters a new link
-period, and at its end). Prints storyline BCubed P / R / F1, recall by the gold
+months. The stream is clustered and linked as the pipeline does (:func:`replay`, which
+the storyline gate uses too). Prints storyline BCubed P / R / F1, recall by the gold
 storyline's number of events, and how many storylines each gold storyline was cut into.
 """
 
@@ -31,7 +30,12 @@ from newsfold.embed import lead, make_embedder  # noqa: E402
 from newsfold.evaluate import bcubed  # noqa: E402
 from newsfold.events import StreamingClusterer  # noqa: E402
 from newsfold.features import DocFeatures, doc_features  # noqa: E402
-from newsfold.storylines import StorylineLinker, link_round, next_period  # noqa: E402
+from newsfold.storylines import (  # noqa: E402
+    StorylineLinker,
+    link_round,
+    next_period,
+    resume_period,
+)
 
 
 def stream(
@@ -48,34 +52,51 @@ def stream(
     return docs, feats
 
 
-def replay(feats: list[DocFeatures]) -> tuple[dict[str, str], dict[str, str]]:
-    """Cluster and link the stream as the pipeline does; (event, storyline) per article."""
+def replay(
+    feats: list[DocFeatures], rounds: int | None = None, runs: int | None = None
+) -> tuple[dict[str, str], dict[str, str], int]:
+    """Cluster and link the stream as the pipeline does: a round of storyline links where
+    the stream enters a new link period and at its end, and: ``rounds``: a final round
+    every that many articles (as undated articles released early make the pipeline do);
+    ``runs``: runs of that many articles, each ending with a provisional round that the
+    next run undoes first (as Pipeline runs do). Returns the event and the storyline of
+    each article, and the number of storylines (tests/test_storyline_gate.py reads it too).
+    """
     clusterer = StreamingClusterer()
     linker = StorylineLinker()
     period = None
-    pending: set[str] = set()
+    pending: set[str] = set()  # events to link at the next round (Pipeline._unlinked)
 
-    def linked() -> None:
+    def linked(provisional: bool = False) -> None:  # a round, as Pipeline._link_storylines
         pending.update(e.id for e in clusterer.touched())
+        if provisional:
+            linker.provisional()
         link_round(linker, sorted(pending), clusterer.events, clusterer.df)
         pending.clear()
 
-    for doc in feats:
+    for n, doc in enumerate(feats, 1):
+        if runs and n > 1 and (n - 1) % runs == 0:  # a new run: undo the last one's end first
+            back, _ = linker.undo(clusterer.events)
+            pending.update(back)
+            period = resume_period(clusterer.events[e] for e in pending)  # as the pipeline
         due, period = next_period(period, doc.date)
         if due:
             linked()
         clusterer.add(doc)
         for absorbed, into in clusterer.merges():
             linker.forget(absorbed, into, clusterer.events)
-    linked()
+        if n == len(feats) or (rounds and n % rounds == 0):
+            linked()
+        elif runs and n % runs == 0:
+            linked(provisional=True)
     line_of = {e: line.id for line in linker.storylines.values() for e in line.events}
     events = {m: e.id for e in clusterer.events.values() for m in e.members}
-    return events, {m: line_of[e] for m, e in events.items()}
+    return events, {m: line_of[e] for m, e in events.items()}, len(linker.storylines)
 
 
 def measure(docs: list[Any], feats: list[DocFeatures]) -> dict[str, Any]:
     started = time.process_time()
-    events, lines = replay(feats)
+    events, lines, _ = replay(feats)
     seconds = time.process_time() - started
     gold_line = {d.id: d.label["storyline"] for d in docs}
     gold_event = {d.id: d.label["event"] for d in docs}

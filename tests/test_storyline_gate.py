@@ -13,17 +13,10 @@ part); floors sit just under the figures reached (in parentheses).
 from __future__ import annotations
 
 import pytest
-from benchmarks.storyline_long import measure, stream
+from benchmarks.storyline_long import measure, replay, stream
 
 from newsfold.evaluate import bcubed
-from newsfold.events import StreamingClusterer
-from newsfold.storylines import (
-    LINK_DAYS,
-    StorylineLinker,
-    link_round,
-    next_period,
-    resume_period,
-)
+from newsfold.storylines import LINK_DAYS
 from synthetic_stream import synthetic_2k  # tests/ is on the path (pytest rootdir)
 
 pytestmark = pytest.mark.slow
@@ -51,37 +44,9 @@ def _storylines(
     a provisional round that the next run undoes first (as Pipeline runs do)."""
     assert LINK_DAYS == 7  # the figures above were measured with weekly rounds
     docs, feats = synthetic_2k()
-    clusterer = StreamingClusterer()
-    linker = StorylineLinker()
-    period = None
-    pending: set[str] = set()  # events to link at the next round (Pipeline._unlinked)
-
-    def linked(provisional: bool = False) -> None:  # a round, as Pipeline._link_storylines
-        pending.update(e.id for e in clusterer.touched())
-        if provisional:
-            linker.provisional()
-        link_round(linker, sorted(pending), clusterer.events, clusterer.df)
-        pending.clear()
-
-    for n, doc in enumerate(feats, 1):
-        if runs and n > 1 and (n - 1) % runs == 0:  # a new run: undo the last one's end first
-            back, _ = linker.undo(clusterer.events)
-            pending.update(back)
-            period = resume_period(clusterer.events[e] for e in pending)  # as the pipeline
-        due, period = next_period(period, doc.date)
-        if due:
-            linked()
-        clusterer.add(doc)
-        for absorbed, into in clusterer.merges():
-            linker.forget(absorbed, into, clusterer.events)
-        if n == len(docs) or (rounds and n % rounds == 0):
-            linked()
-        elif runs and n % runs == 0:
-            linked(provisional=True)
-    line_of = {e: line.id for line in linker.storylines.values() for e in line.events}
-    pred = {m: line_of[e.id] for e in clusterer.events.values() for m in e.members}
+    _, pred, lines = replay(feats, rounds=rounds, runs=runs)
     p, r, f = bcubed({d.id: d.label["storyline"] for d in docs}, pred)
-    return (p, r, f, len(linker.storylines)), pred
+    return (p, r, f, lines), pred
 
 
 def test_synthetic_stream_storylines_do_not_collapse() -> None:

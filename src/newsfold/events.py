@@ -192,7 +192,7 @@ def shipped_merge_threshold() -> float:
 # 1-4 events 7-60 days apart), generator seeds 1 / 2 / 3, 2,000 articles each
 # (benchmarks.multilingual), events BCubed P 0.871 / 0.878 / 0.874 -> 0.951 / 0.950 / 0.955
 # with cap_sure 8 (6: 0.940 / 0.939 / 0.948; none: as 8), recall up too; ECB+ (dates
-# read from the text) and the sample (one storyline's events 5 days apart) unchanged.
+# read from the text), the seeds and the sample unchanged.
 # An undated article whose weekdays miss the event's days: weekday_conflict (see
 # :func:`_weekday_conflict`).
 TIME_PRIOR: dict[str, float] = {
