@@ -96,20 +96,34 @@ def test_weekday_that_contradicts_the_date_lowers_confidence() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "source"),
     [
-        ("Kronauer Tagblatt | Ausland | Montag, 10. März 2025\n\nDer Text.", D(2025, 3, 10)),
-        ("Publié le mercredi 5 mars 2025 à 07h12\n\nLe texte.", D(2025, 3, 5)),
-        ("Diario · miércoles 2 de abril de 2025\n\nEl texto.", D(2025, 4, 2)),
-        ("Varnholm, 2 April 2025\n\nThe text.", D(2025, 4, 2)),
-        ("The talks ended on February 3, 2022 in Brussels.", D(2022, 2, 3)),
-        ("Officials met on 2022-02-03 to discuss it.", D(2022, 2, 3)),
+        (
+            "Kronauer Tagblatt | Ausland | Montag, 10. März 2025\n\nDer Text.",
+            D(2025, 3, 10),
+            "dateline",
+        ),
+        ("Publié le mercredi 5 mars 2025 à 07h12\n\nLe texte.", D(2025, 3, 5), "dateline"),
+        ("Diario · miércoles 2 de abril de 2025\n\nEl texto.", D(2025, 4, 2), "dateline"),
+        ("Varnholm, 2 April 2025\n\nThe text.", D(2025, 4, 2), "dateline"),
+        ("The talks ended on February 3, 2022 in Brussels.", D(2022, 2, 3), "text"),
+        ("Officials met on 2022-02-03 to discuss it.", D(2022, 2, 3), "text"),
     ],
 )
-def test_written_full_dates(text: str, expected: dt.date) -> None:
+def test_written_full_dates(text: str, expected: dt.date, source: str) -> None:
+    # a full date in a dateline or masthead line at the top is the report's own (sure);
+    # one in a sentence may be a date the report quotes
     result = date_of(text)
-    assert (result.date, result.source) == (expected, "text")
+    assert (result.date, result.source) == (expected, source)
     assert result.confidence >= 0.7
+
+
+def test_a_dateline_date_is_sure_only_near_the_top_with_its_year_written() -> None:
+    lead = "Floods hit the valley again this week, officials said. " * 8  # over 400 characters
+    far = date_of(lead + "\n\nVarnholm, 2 April 2025\n\nThe text.")
+    assert (far.date, far.source) == (D(2025, 4, 2), "text")
+    guessed_year = date_of("NORDVIK, March 4 (Meridian Wire) - Floods.\n\n© 2025 Nordvik Courier")
+    assert (guessed_year.date, guessed_year.source) == (D(2025, 3, 4), "text")
 
 
 def test_foreign_month_name_goes_to_dateparser() -> None:

@@ -79,14 +79,36 @@ def test_name_counts_and_salient_names() -> None:
 def test_doc_features_counts_title_twice_and_keys() -> None:
     vec = np.ones(4, dtype=np.float32) / 2
     doc = doc_features(
-        "a", "Flood in Kalvaria", "The flood reached Kalvaria on 4 March.", vec, None, "en"
+        "a",
+        "Flood in Kalvaria",
+        "The flood reached Kalvaria on 4 March, killing 40.",
+        vec,
+        None,
+        "en",
     )
     assert doc.terms["flood"] == 3  # title counted twice, body once
     assert doc.title_terms == frozenset({"flood", "kalvaria"})
     keys = doc.keys()
     assert "flood" in keys
     assert NAME_KEY + "kalvaria" in keys
-    assert NUMBER_KEY + "4" in keys
+    assert NUMBER_KEY + "40" in keys
+    assert NUMBER_KEY + "4" not in keys  # the day of a written date is not a count
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PEISINO, 4. März 2025 (Wire) - 30,000 troops", {"30000"}),
+        ("On March 4, 2025, 45 died; in May 2024 none.", {"45", "2024"}),
+        ("4 de marzo de 2025: 12 muertos", {"12"}),
+        ("le 12 mars 2025, 15 morts, on Sept. 3", {"15"}),
+        ("the 12 may go, 1,200 march", {"12", "1200"}),
+        ("In 2014, 300 died.", {"2014", "300"}),
+    ],
+)
+def test_numbers_leave_out_the_day_and_year_of_a_written_date(text: str, expected: set) -> None:
+    # a dateline's "4" and "2025" matched every report of the month as shared numbers
+    assert numbers(text) == expected
 
 
 def test_document_frequencies_norm_matches_weigh() -> None:

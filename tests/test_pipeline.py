@@ -815,7 +815,8 @@ def test_a_run_stopped_at_its_undated_articles_resumes_as_one_run(tmp_path: Path
 
 def test_events_count_which_reports_were_dated_from_metadata(tmp_path: Path, memory_store) -> None:
     """The clusterer trusts a date from a header, a feed's field, a page or a URL, not one
-    read from the text (merge windows, the time prior): each event counts both kinds."""
+    read from the text, a dateline's included unless told to (merge windows, the time
+    prior): each event counts both kinds."""
     feed = [
         {"id": "u1", "url": "https://x.example/2025/03/05/oska.html", "text": FLOOD[16:]},
         {"id": "g1", "published": "2025-03-05", "text": FLOOD_COPY[16:]},
@@ -827,11 +828,11 @@ def test_events_count_which_reports_were_dated_from_metadata(tmp_path: Path, mem
     _pipeline(memory_store).run([str(tmp_path / "in")])
     rows = _export(memory_store)
     sources = {r["date_source"] for r in rows}
-    assert {"header", "url", "given", "text"} <= sources, sources
+    assert {"header", "url", "given", "dateline"} <= sources, sources
     events = {e.id: e for e in memory_store.load_events()}
     for event_id, event in events.items():
         members = [r for r in rows if r["event"] == event_id and r["published"]]
-        sure = sum(r["date_source"] != "text" for r in members)  # header, url, given
+        sure = sum(r["date_source"] in {"header", "url", "given"} for r in members)
         assert (event.sure_dated, event.text_dated) == (sure, len(members) - sure), event_id
 
 
@@ -985,3 +986,24 @@ def test_held_undated_articles_are_bounded_by_size(
     order = [r["id"] for r in export_rows(store, with_facts=False)]
     assert order.index("0/u0.txt") < order.index("9/bid.txt")  # went early: over the bound
     assert order[-1] == "4/u4.txt"
+
+
+@pytest.mark.parametrize("trust", [False, True])
+def test_trust_datelines_decides_whether_a_dateline_date_counts_as_sure(
+    tmp_path: Path, trust: bool
+) -> None:
+    # A report whose only date is its dateline: source "dateline" either way; the
+    # clusterer holds it as surely dated (like a feed's date) only with the option.
+    text = FLOOD.replace("date 2025-03-04\n", "").replace("March 4 (", "4 March 2025 (")
+    _write(tmp_path / "in", {"flood.txt": text, "bid.txt": BID})
+    store = open_store("sqlite:///:memory:")
+    options = PipelineOptions(embedder="hashing", facts=False, trust_datelines=trust)
+    pipeline = Pipeline(store, options)
+    pipeline.run([str(tmp_path / "in")])
+    rows = {r["id"].rsplit("/", 1)[-1]: r for r in export_rows(store, with_facts=False)}
+    assert rows["flood.txt"]["date_source"] == "dateline"
+    assert rows["flood.txt"]["published"] == "2025-03-04"
+    flood_event = pipeline.clusterer.events[rows["flood.txt"]["event"]]
+    assert flood_event.sure_dated == int(trust)
+    assert flood_event.text_dated == int(not trust)
+    assert pipeline.clusterer.events[rows["bid.txt"]["event"]].sure_dated == 1  # header date

@@ -111,6 +111,13 @@ def cli() -> None:
     help="Embed in a worker process from the second batch on (--no-embed-process: in this "
     "process).",
 )
+@click.option(
+    "--trust-datelines",
+    is_flag=True,
+    help="Trust a full date in a dateline or masthead line at the top of a text as the "
+    "report's own, like a feed or page date: reports a week or more apart are then "
+    "different events of a storyline. Use one setting for every run into a store.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line, no overview.")
 @user_errors
@@ -122,6 +129,7 @@ def run(
     no_facts: bool,
     facts_processes: int,
     embed_process: bool,
+    trust_datelines: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -149,6 +157,7 @@ def run(
         facts=not no_facts,
         facts_processes=facts_processes,
         embed_process=embed_process,
+        trust_datelines=trust_datelines,
     )
     pipeline = Pipeline(store, options)
     progress = _progress() if sys.stderr.isatty() and not as_json else None

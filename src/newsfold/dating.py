@@ -11,7 +11,11 @@ source        confidence  evidence
 ``header``    1.0         ``doc.header_date`` (``date YYYY-MM-DD`` line)
 ``html``      0.9         ``doc.html_date`` (page metadata)
 ``url``       0.8 / 0.7   ``/2022/02/03/``, ``2022-02-03``; ``/20220203/`` (0.7)
-``text``      0.3 - 0.9   dates in the title and the first ~1500 characters
+``dateline``  0.8 - 0.9   a full date (year written) in a wire dateline or a
+                          masthead / "Published" line in the first 400
+                          characters of the text: the report's own date
+``text``      0.3 - 0.9   other dates in the title and the first ~1500
+                          characters
 ``none``      0.0         nothing found
 ============  ==========  ===================================================
 
@@ -172,8 +176,12 @@ def resolve_date(
 
 
 # Sources read from metadata rather than from the text: the clusterer trusts these dates
-# enough to bound its merge checks in time (text dates can be years off)
+# enough to bound its merge checks in time and to hold a report a week or more from an
+# event's days out of it (the time prior's cap_sure); text dates can be years off (a date
+# the report quotes). A ``dateline`` date is the report's own too, but trusting it as much
+# is an option (``PipelineOptions.trust_datelines``, off by default): see README.
 METADATA_SOURCES = frozenset({"given", "header", "html", "url"})
+DATELINE_CHARS = 400  # how near the top of the text a date must stand to be a dateline's
 
 
 def parse_date_string(value: str) -> dt.date | None:
@@ -313,19 +321,19 @@ def _text_date(doc: RawDocument, text: str, title: str, today: dt.date) -> DateR
     head = text[:HEAD_CHARS]
     english = _looks_english(head or raw_head)
     clues = _year_clues(" ".join((title, text, doc.text or "", doc.url or "")), today)
-    best: tuple[float, int, dt.date, str] | None = None
+    best: tuple[float, int, dt.date, str, bool] | None = None
     for offset, chunk in ((0, title), (1000, raw_head), (1000, head)):
         for cand in _find_candidates(chunk, english, today):
             scored = _score(cand, chunk, clues, today)
             if scored is None:
                 continue
-            conf, date, evidence = scored
-            key = (conf, -(offset + cand["pos"]), date, evidence)
+            conf, date, evidence, sure = scored
+            key = (conf, -(offset + cand["pos"]), date, evidence, sure)
             if best is None or key[:2] > best[:2]:
                 best = key
     if best is None:
         return None
-    return DateResult(best[2], "text", round(best[0], 2), best[3])
+    return DateResult(best[2], "dateline" if best[4] else "text", round(best[0], 2), best[3])
 
 
 def _find_candidates(
@@ -423,7 +431,13 @@ def _reading(readings: list[tuple[int, int, int]], wd: int | None) -> dict[str, 
 
 def _score(
     cand: dict[str, Any], chunk: str, clues: dict[int, bool], today: dt.date
-) -> tuple[float, dt.date, str] | None:
+) -> tuple[float, dt.date, str, bool] | None:
+    """(confidence, date, evidence, from a dateline) of a candidate, None to drop it.
+
+    "From a dateline": a full date (its year written beside it) in a wire dateline or a
+    masthead / "Published" line near the top of the text: the report's own date (source
+    ``dateline``), unlike a date further down, which may be one the report quotes.
+    """
     line_start = chunk.rfind("\n", 0, cand["pos"]) + 1
     before = chunk[line_start : cand["pos"]]
     line_end = chunk.find("\n", cand["pos"])
@@ -431,6 +445,7 @@ def _score(
     dateline = bool(_PUBLISHED_LINE.search(line) or _DATELINE.match(before))
     wd = cand["wd"]
     date = cand["date"]
+    sure = dateline and date is not None and cand["pos"] < DATELINE_CHARS
     evidence = cand["text"]
     if _BIRTH.search(chunk, max(line_start, cand["pos"] - 60), cand["pos"]) and (
         date is None
@@ -475,7 +490,7 @@ def _score(
         return None
     if dateline:
         conf = min(0.9, conf + 0.1)
-    return conf, date, evidence
+    return conf, date, evidence, sure
 
 
 def _year_clues(text: str, today: dt.date) -> dict[int, bool]:

@@ -7,8 +7,8 @@ Keys (always present; null when unknown):
 - ``event``, ``storyline``: ids, stable across runs
 - ``duplicate_of``: id of the canonical article when this is a near-verbatim copy
 - ``origin``: id of the earliest article of its independent origin (corroboration)
-- ``published`` (YYYY-MM-DD), ``date_source`` (given, header, html, url, text,
-  context, none), ``date_confidence`` (0..1)
+- ``published`` (YYYY-MM-DD), ``date_source`` (given, header, html, url, dateline,
+  text, context, none), ``date_confidence`` (0..1)
 - ``language``, ``title``, ``source`` (outlet), ``url``
 - ``facts``: the article's extracted quantities, quotes, entities and dates
   (as in ``newsfold facts``), or null when facts were not extracted

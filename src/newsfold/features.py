@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsfold.dating import weekday_mentions
+from newsfold.dating import MONTHS, weekday_mentions
 
 WEEKDAY_NUMBERS = {
     name: n
@@ -67,10 +67,28 @@ def terms(text: str) -> Counter[str]:
     return Counter(w for w in words(text) if len(w) > 1 and w not in STOPWORDS)
 
 
+# A written date ("4 March 2025", "March 4, 2025", "4. März", "4 de marzo de 2025"): its
+# day and year are not counts. Dates are the time prior's evidence; as numbers, a dateline's
+# "4" and "2025" matched every report of the month (a synthetic stream with datelines:
+# events P 0.953 -> 0.861; BENCHMARKS.md, benchmarks/mixed_dates.py). A year alone
+# ("in 2014") is still a number.
+# Month names in either case, "May" and "Mar" only capitalised ("the 12 may go").
+_MONTH_NAME = "|".join(
+    f"[{w[0].upper()}{'' if w in ('may', 'mar') else w[0]}]{re.escape(w[1:])}"
+    for w in sorted(MONTHS, key=len, reverse=True)
+    if len(w) > 2
+)
+WRITTEN_DATE = re.compile(
+    rf"(?<![\w.,])\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH_NAME})\b\.?(?:,?\s+(?:de\s+)?\d{{4}}\b)?"
+    rf"|\b(?:{_MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+)
+
+
 def numbers(text: str) -> frozenset[str]:
-    """Numbers as digit strings ("30,000" and "30 000" both give "30000"); years kept."""
+    """Numbers as digit strings ("30,000" and "30 000" both give "30000"); years kept,
+    the day and year of a written date left out."""
     out = set()
-    for match in NUMBER.finditer(text):
+    for match in NUMBER.finditer(WRITTEN_DATE.sub(" ", text)):
         raw = match.group(0)
         digits = re.sub(r"[,.\u202f\u00a0 ](?=\d{3}(?!\d))", "", raw)
         digits = digits.replace(",", ".")

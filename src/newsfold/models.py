@@ -53,7 +53,7 @@ class DateResult:
     """A publication date with where it came from and how sure we are."""
 
     date: dt.date | None
-    source: str  # given | header | html | url | text | none
+    source: str  # given | header | html | url | dateline | text | context | none
     confidence: float  # 0..1
     evidence: str = ""  # the words or field the date was read from
 

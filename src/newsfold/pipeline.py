@@ -76,6 +76,12 @@ class PipelineOptions:
     # thread of this process, where its tokenizer competes with grouping for the GIL).
     # Only for an embedder built from ``embedder`` (one passed in is used here).
     embed_process: bool = True
+    # Trust a date read from a dateline or masthead line at the top of the text (source
+    # ``dateline``) as much as one from metadata: a report a week or more from an event's
+    # days is then a follow-up, not part of it (the time prior's cap_sure). Off by default:
+    # on ECB+, whose gold events hold reports weeks apart, it costs F1 (BENCHMARKS.md,
+    # "Dates from datelines"). Use one setting for every run into a store.
+    trust_datelines: bool = False
 
 
 # An undated article held for the end of its run: with its vector and facts.
@@ -132,6 +138,10 @@ class Pipeline:
         self.options = options or PipelineOptions()
         self._own_embedder = embedder is None
         self.embedder = embedder or make_embedder(self.options.embedder)
+        # date sources whose dates the clusterer trusts as the report's own
+        self._sure_sources = METADATA_SOURCES | (
+            {"dateline"} if self.options.trust_datelines else frozenset()
+        )
         # worker processes by job ("facts", "embed"), made on first use, shut after each run
         self._pools: dict[str, ProcessPoolExecutor] = {}
         extractor_given = extractor is not None
@@ -574,7 +584,7 @@ class Pipeline:
                 art.published,
                 art.language,
                 art.source,
-                date_sure=art.date_source in METADATA_SOURCES,
+                date_sure=art.date_source in self._sure_sources,
             )
             event_id, created = self.clusterer.add(feats, force_event=force)
             art.event = event_id
