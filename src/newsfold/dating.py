@@ -51,7 +51,13 @@ from typing import Any
 
 from newsfold.models import DateResult, RawDocument
 
-__all__ = ["anchor_on_related", "parse_date_string", "resolve_date", "weekday_mentions"]
+__all__ = [
+    "anchor_on_related",
+    "in_dateline",
+    "parse_date_string",
+    "resolve_date",
+    "weekday_mentions",
+]
 
 HEAD_CHARS = 1500  # how far into the text dates are looked for
 _WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -429,6 +435,16 @@ def _reading(readings: list[tuple[int, int, int]], wd: int | None) -> dict[str, 
     return valid[0] if valid else None
 
 
+def in_dateline(text: str, pos: int) -> bool:
+    """Does a date at ``pos`` of ``text`` stand in a dateline ("NORDVIK, 4 March 2025
+    (Meridian Wire) -": after a place at the start of its line) or in a masthead or
+    "Published" line ("Kronauer Tagblatt | Ausland | Freitag, 6. Juni 2025")?"""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return bool(_PUBLISHED_LINE.search(line) or _DATELINE.match(text[line_start:pos]))
+
+
 def _score(
     cand: dict[str, Any], chunk: str, clues: dict[int, bool], today: dt.date
 ) -> tuple[float, dt.date, str, bool] | None:
@@ -439,10 +455,7 @@ def _score(
     ``dateline``), unlike a date further down, which may be one the report quotes.
     """
     line_start = chunk.rfind("\n", 0, cand["pos"]) + 1
-    before = chunk[line_start : cand["pos"]]
-    line_end = chunk.find("\n", cand["pos"])
-    line = chunk[line_start : line_end if line_end >= 0 else len(chunk)]
-    dateline = bool(_PUBLISHED_LINE.search(line) or _DATELINE.match(before))
+    dateline = in_dateline(chunk, cand["pos"])
     wd = cand["wd"]
     date = cand["date"]
     sure = dateline and date is not None and cand["pos"] < DATELINE_CHARS
