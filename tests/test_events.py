@@ -657,3 +657,30 @@ def test_same_day_events_with_one_template_and_different_names_stay_apart(others
     }
     assert got["f1"] != got["f2"]
     assert got["f1"] == got["f3"] and got["f2"] == got["f4"]
+
+
+def test_same_day_events_told_in_one_template_merge_only_where_names_agree() -> None:
+    """Two derailments reported the same day in one template differ only in where and who:
+    their words alike, they do not merge (the leading names disagree both ways); two
+    pieces of one derailment do."""
+
+    def derailment(n: str, place: str, region: str, person: str) -> DocFeatures:
+        title = f"Train derails near {place}, 3 killed"
+        body = (
+            f"A passenger train derailed near {place} in {region} on Monday, killing three"
+            f" people, said {person}, who heads the rail authority. Rescue teams worked"
+            " overnight."
+        )
+        vec = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+        return doc_features(n, title, body, vec, dt.date(2025, 7, 28), "en", date_sure=True)
+
+    here = ("Troulria", "North Sareinovo", "Karl Noriver")
+    for there, merged in [(here, True), (("Velunino", "Sukstad Valley", "Sofia Noruova"), False)]:
+        model = PairModel({"tfidf": 10.0}, bias=-5.0, threshold=0.5)
+        clusterer = StreamingClusterer(ClusterConfig(model=model, merge_threshold=0.5))
+        clusterer.place(derailment("b1", *there), short_id("ev", "b1"))  # events of their own
+        clusterer.place(derailment("a1", *here), short_id("ev", "a1"))
+        clusterer.add(derailment("a2", *here), force_event=short_id("ev", "a1"))  # grows: check
+        assert clusterer.merges() == (
+            [(short_id("ev", "a1"), short_id("ev", "b1"))] if merged else []
+        )
