@@ -28,15 +28,13 @@ them there wrote (the store's undo log) and groups them again at its own end.
 place in the date order all the same). Since session 8 none should differ then either
 (before, a cached norm recomputed by scoring alone was not saved).
 
-``--embedder use-m3``: the multilingual encoder instead of hashing vectors. Its vector of
-a text changes slightly (float noise, up to about 5e-7 per component) with the shape of
-the encoder's micro-batch it lands in (alone or with other texts, and how many), so the
-batch size and the cuts between runs can change vectors, and a score within about that
-much of a threshold could go either way (README). One encoder is loaded once and shared
-by every run here (so vectors are computed in this process, not in the worker process
-``newsfold run`` uses from its second batch on: the same code, one BLAS thread either
-way); hashing vectors depend on their text only, and each Pipeline builds its own
-embedder as before.
+``--embedder use-m3``: the multilingual encoder instead of hashing vectors. Since
+session 13 it encodes each text alone, so a text's vector no longer depends on the batch
+it lands in (before, it moved by up to about 5e-7 with its micro-batch neighbours). One
+encoder is loaded once and shared by every run here (so vectors are computed in this
+process, not in the worker process ``newsfold run`` uses from its second batch on: the
+same code, one BLAS thread either way); hashing vectors depend on their text only, and
+each Pipeline builds its own embedder as before.
 """
 
 from __future__ import annotations
