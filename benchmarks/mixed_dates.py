@@ -122,13 +122,13 @@ def measure(
         rows = {a: store.get_article(a, with_text=False) for a in in_text}
         store.close()
     right = sum(1 for a, day in in_text.items() if str(rows[a]["published"] or "")[:10] == str(day))
-    sure = sum(1 for row in rows.values() if row["date_source"] == "dateline")
+    from_dateline = sum(1 for row in rows.values() if row["date_source"] == "dateline")
     return {
         "events": bcubed({a: g["event"] for a, g in gold.items()}, events),
         "storylines": bcubed({a: g["storyline"] for a, g in gold.items()}, lines),
         "text_dated": len(in_text),
         "read_right": right,
-        "sure": sure,
+        "from_dateline": from_dateline,
         "seconds": seconds,
     }
 
@@ -142,13 +142,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trust-datelines", action="store_true")
     args = parser.parse_args(argv)
     embedder = make_embedder("use-m3")
-    print("seed  text share  events P/R/F1        storylines P/R/F1    read right / sure  s")
+    print(
+        "seed  text share  events P/R/F1        storylines P/R/F1    read right / from dateline  s"
+    )
     for seed in args.seeds:
         for share in args.text_shares:
             res = measure(seed, args.n, share, args.undated_share, embedder, args.trust_datelines)
             ev = "/".join(f"{x:.3f}" for x in res["events"])
             sl = "/".join(f"{x:.3f}" for x in res["storylines"])
-            dated = f"{res['read_right']}/{res['text_dated']} / {res['sure']}"
+            dated = f"{res['read_right']}/{res['text_dated']} / {res['from_dateline']}"
             print(f"{seed:>4}  {share:>10.2f}  {ev}  {sl}  {dated:>16}  {res['seconds']:.0f}")
 
 

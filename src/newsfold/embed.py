@@ -70,7 +70,7 @@ class USEEmbedder:
         and where it sits in it: BLAS takes other kernels for products of 1, 2-3 and
         4+ rows. Encoded alone, a text gets the same vector whatever the batch it
         arrives in, so cutting a stream into other batches cannot move a score across
-        a threshold. Measured cost: 4-10% more embedding time (BENCHMARKS.md).
+        a threshold. Measured cost: about 8% more embedding time (BENCHMARKS.md).
         """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:

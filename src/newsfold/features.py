@@ -93,9 +93,10 @@ def numbers(text: str, dateline_date: bool = True) -> frozenset[str]:
     ``dateline_date=False``: the day and year of the date in a dateline at the top are
     left out (see :data:`WRITTEN_DATE`)."""
     if not dateline_date:
-        head = text[: DATELINE_CHARS + 200]  # (the title comes first)
+        cut = DATELINE_CHARS + 200  # the top of the text (the title comes first)
+        head = text[:cut]
         head = WRITTEN_DATE.sub(lambda m: " " if in_dateline(head, m.start()) else m[0], head)
-        text = head + text[DATELINE_CHARS + 200 :]
+        text = head + text[cut:]
     out = set()
     for match in NUMBER.finditer(text):
         raw = match.group(0)
