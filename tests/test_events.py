@@ -16,6 +16,7 @@ from newsfold.events import (
     ClusterConfig,
     EventState,
     PairModel,
+    Placement,
     StreamingClusterer,
     load_model,
     shipped_models,
@@ -150,6 +151,45 @@ def test_copies_follow_the_forced_event() -> None:
     first, _ = clusterer.add(docs[0])
     got, created = clusterer.add(docs[5], force_event=first)
     assert got == first and not created
+
+
+def test_each_placement_notes_its_score_and_the_best_other_event() -> None:
+    docs = {d.id: d for d in make_docs()}
+    cfg = config()
+    cfg.min_similarity = -1.0  # every event a candidate, however far its hashing vector
+    clusterer = StreamingClusterer(cfg)
+    flood, _ = clusterer.add(docs["a1"])
+    first = clusterer.placement
+    assert first.score is None and first.runner_up is None and not first.copy
+    bid, _ = clusterer.add(docs["b1"])
+    founded = clusterer.placement  # founded: its best candidate scored under the threshold
+    assert founded.score is None and founded.runner_up == flood
+    assert founded.runner_up_score is not None and founded.runner_up_score < 0.5
+    got, created = clusterer.add(docs["a2"])
+    joined = clusterer.placement
+    scored = {e.id: s for s, e, _ in clusterer.scored(docs["a2"])}  # (a2 is in flood now)
+    assert got == flood and not created
+    assert joined.score is not None and joined.score >= 0.5
+    assert joined.runner_up == bid and joined.runner_up_score == pytest.approx(scored[bid])
+    clusterer.add(docs["a3"], force_event=flood)
+    assert clusterer.placement == Placement(copy=True)
+    assert clusterer.placement.to_json() == {"copy": True}
+
+
+def test_borderline_placements() -> None:
+    assert Placement(0.55).borderline()  # joined just over the threshold
+    assert not Placement(0.75, "ev-x", 0.45).borderline()
+    assert Placement(0.75, "ev-x", 0.6).borderline()  # another event passed too
+    assert Placement(None, "ev-x", 0.42).borderline()  # founded, a near miss
+    assert not Placement(None, "ev-x", 0.3).borderline()
+    assert not Placement().borderline()  # founded, no candidate at all
+    assert Placement(0.9, "ev-x", 0.12345).to_json() == {
+        "score": 0.9,
+        "runner_up": "ev-x",
+        "runner_up_score": 0.123,
+        "threshold": 0.5,
+        "borderline": False,
+    }
 
 
 def test_dates_far_apart_open_a_new_event() -> None:

@@ -170,6 +170,15 @@ def test_cli_end_to_end(corpus: Path, tmp_path: Path) -> None:
     }
     shown = runner.invoke(cli, ["show", events[0]["id"], "--db", db])
     assert shown.exit_code == 0 and events[0]["id"] in shown.output
+    # how each article was placed: its score, or founded, and the best other event
+    assert "placed" in shown.output and "founded" in shown.output
+    big = next(e for e in events if "Oska" in e["title"])  # the flood and its copy
+    data = json.loads(runner.invoke(cli, ["show", big["id"], "--db", db, "--json"]).output)
+    placed = {a["id"].rsplit("/", 1)[-1]: a["placement"] for a in data["article_list"]}
+    assert placed["flood-copy.txt"] == {"copy": True}  # it followed its text, unscored
+    founder = placed["flood.txt"]
+    assert founder["threshold"] == 0.5 and "score" not in founder
+    assert isinstance(founder["borderline"], bool)
     lines = runner.invoke(cli, ["export", "--db", db]).output.splitlines()
     assert len(lines) == 4
     assert all(set(CONTRACT_KEYS) <= set(json.loads(line)) for line in lines)

@@ -50,6 +50,22 @@ def test_three_events_one_storyline(seeded) -> None:
     assert len({row["storyline"] for row in rows.values()}) == 1
 
 
+def test_each_placement_is_logged_with_its_score(seeded) -> None:
+    _, store, _ = seeded
+    rows = _rows(store)
+    placed = store.placements(r["id"] for r in rows.values())
+    assert set(placed) == {r["id"] for r in rows.values()}
+    by_key = {k: placed[r["id"]] for k, r in rows.items()}
+    # the three reports of the first event: one founded it, two joined it, scored
+    first = [by_key[k] for k in ("000", "001", "002")]
+    assert sum("score" in p for p in first) == 2, first
+    assert all(p["score"] >= p["threshold"] for p in first if "score" in p)
+    # the two other events were founded, each with its best candidate under the threshold
+    for key in ("003", "004"):
+        assert "score" not in by_key[key]
+        assert by_key[key].get("runner_up_score", 0.0) < by_key[key]["threshold"]
+
+
 def test_dates_as_labelled(seeded) -> None:
     _, store, _ = seeded
     rows = _rows(store)

@@ -370,3 +370,26 @@ def test_an_article_cannot_be_deleted_while_recording(memory_store) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="cannot be deleted"), memory_store.batch():
         memory_store.record_undo(1)
         memory_store.conn.execute("DELETE FROM articles")
+
+
+def test_placements_read_the_latest_create_or_join_row_of_each_article(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    with store.batch():
+        run = store.start_run("test")
+        store.log(run, "create", "ev-1", article="a", detail=json.dumps({"threshold": 0.5}))
+        store.log(run, "join", "ev-2", article="b", detail='{"score": 0.61}')
+        store.log(run, "join", "ev-3", article="b", detail='{"score": 0.72}')  # regrouped later
+        store.log(run, "move", "ev-3", other="sl-1", detail="from sl-0")  # not a placement
+        store.log(run, "join", "ev-3", article="c", detail="not json")
+        store.log(run, "join", "ev-3", article="d")  # grouped before placements were logged
+    got = store.placements(["a", "b", "c", "d", "e"])
+    assert got == {"a": {"threshold": 0.5}, "b": {"score": 0.72}}
+    plan = " ".join(
+        str(row[-1])
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT detail FROM event_log WHERE article IN ('a') "
+            "AND action IN ('create', 'join') AND detail IS NOT NULL"
+        )
+    )
+    assert "event_log_article" in plan  # found by index, not by reading the whole log
+    store.close()

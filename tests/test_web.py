@@ -423,6 +423,26 @@ def test_event_page_contents(app: WebApp, ids: dict[str, Any]) -> None:
     assert "Meridian Wire" in svg and "Nordvik Courier" in svg
 
 
+def test_event_page_shows_how_each_article_was_placed(app: WebApp, ids: dict[str, Any]) -> None:
+    page = call(app, "/events/" + ids["flood"]).text
+    assert "1</strong> borderline placement(s)" in page
+    assert '<span class="placement" title="founded this event (join threshold 0.5)">founded' in page
+    local = page[page.index("same-event score when it joined: 0.55") :]
+    assert local.index('class="borderline"') < local.index("</li>")
+    assert 'href="/events/ev-flood2">vs ev-flood2 0.41</a>' in local
+    # a copy carries no placement of its own (it followed its text)
+    copies = page[page.index('<details class="copies">') : page.index("</details>")]
+    assert 'class="placement"' not in copies
+    # a hostile runner-up id is text, and its link is quoted
+    hostile = call(app, "/events/" + ids["hostile"]).text
+    assert_no_raw_markup(hostile)
+    assert "vs &lt;script&gt;" in hostile
+    api = call(app, "/api/events/" + ids["flood"]).json()
+    placed = {a["id"]: a["placement"] for a in api["article_list"]}
+    assert placed["courier/flood-local.txt"]["runner_up"] == "ev-flood2"
+    assert placed["ledger/flood-copy.txt"] == {"copy": True}
+
+
 def test_undated_event_page(app: WebApp, ids: dict[str, Any]) -> None:
     page = call(app, "/events/" + ids["undated"]).text
     assert "No article of this event is dated" in page and "<svg" not in page

@@ -186,6 +186,11 @@ def test_event_page(page: tuple[Any, Watch], site: dict[str, Any]) -> None:
     expect(tab.locator(".summary a.cite").first).to_be_visible()
     expect(tab.locator("table.claims .badge.conflict")).to_have_count(1)
     expect(tab.locator("ul.entities")).to_contain_text("Lena Okafor")
+    # how sure each placement was: the local report joined close to the threshold
+    expect(tab.locator(".facts-line strong.borderline")).to_have_text("1")
+    expect(tab.locator(".origins-list .placement")).to_have_count(2)
+    expect(tab.locator(".origins-list .borderline")).to_have_count(1)
+    expect(tab.locator("a.runner-up")).to_have_text("vs ev-flood2 0.41")
     copy = tab.locator("details.copies li")
     expect(copy).to_be_hidden()
     tab.click("details.copies summary")
@@ -255,6 +260,7 @@ def test_hostile_input_never_runs(page: tuple[Any, Watch], site: dict[str, Any])
         tab.wait_for_load_state("load")
     tab.goto(site["base"] + "/events/" + site["hostile"])
     expect(tab.locator("h1")).to_have_text("<script>alert(1)</script>")
+    expect(tab.locator("a.runner-up")).to_have_text("vs <script>alert(1)</script> 0.45")
     assert tab.evaluate("document.querySelectorAll('img, iframe, [onerror], [onload]').length") == 0
     shot(tab, "07-hostile.png")
     assert watch.dialogs == []

@@ -10,6 +10,7 @@ markup in facts.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -383,6 +384,35 @@ def build_store(path: Path) -> dict[str, Any]:
                 ev.storyline = "sl-" + eid
                 lines[ev.storyline] = (eid,)
         store.save_events(events.values(), run_id)
+        # how the pipeline logs each placement (Placement.to_json): the flood's local
+        # report joined close to the threshold, another event close behind (borderline);
+        # the hostile event's second report names a hostile runner-up id
+        placements = {
+            "wire/flood-1.txt": ("create", {"threshold": 0.5, "borderline": False}),
+            "ledger/flood-copy.txt": ("join", {"copy": True}),
+            "courier/flood-local.txt": (
+                "join",
+                {
+                    "score": 0.553,
+                    "runner_up": FLOOD_2,
+                    "runner_up_score": 0.412,
+                    "threshold": 0.5,
+                    "borderline": True,
+                },
+            ),
+            "evil/second.txt": (
+                "create",
+                {
+                    "runner_up": SCRIPT,
+                    "runner_up_score": 0.45,
+                    "threshold": 0.5,
+                    "borderline": True,
+                },
+            ),
+        }
+        for aid, (action, detail) in placements.items():
+            event = next(a.event or "" for a, _ in articles if a.id == aid)
+            store.log(run_id, action, event, article=aid, detail=json.dumps(detail))
         titles = {
             FLOODS: "Oska valley floods",
             BORDER: "Rasovia-Teleria border crisis",

@@ -242,7 +242,8 @@ def storylines(db: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @user_errors
 def show(event_id: str, db: str, as_json: bool) -> None:
-    """Show one event: its articles and independent origins, then what they say
+    """Show one event: its articles (how each was placed: its same-event score when it
+    joined, or founded; ? marks a borderline one) and independent origins, then what they say
     together: claim groups (with conflicts), people, organisations and places (name
     variants merged across the articles) and quotations by speaker. The id of an event
     merged into another shows that one (noted on stderr)."""
@@ -254,6 +255,9 @@ def show(event_id: str, db: str, as_json: bool) -> None:
     if as_json:
         data = store.get_event(event_id)
         data["article_list"] = store.event_articles(event_id)
+        placed = store.placements(a["id"] for a in data["article_list"])
+        for article in data["article_list"]:
+            article["placement"] = placed.get(article["id"])
         data["corroboration"] = store.event_corroboration(event_id)
         facts = {a["id"]: store.article_facts(a["id"]) for a in data["article_list"]}
         data.update(summarize(facts))  # entities and quotes

@@ -657,6 +657,51 @@ class ClusterConfig:
     merge_threshold: float = field(default_factory=lambda: shipped_merge_threshold())
 
 
+# A join scoring under the join threshold plus this, or a founding whose best candidate
+# scored within this of the threshold, is borderline (:meth:`Placement.borderline`)
+BORDERLINE_MARGIN = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """How :meth:`StreamingClusterer.add` placed an article, for the store's log and the
+    "how sure" of an event's articles: the same-event probability of the event it joined,
+    and the best-scoring event it did not join (when it founded an event, the best
+    candidate, which scored under the threshold). All ``None`` for a copy (it follows its
+    original) and for an article no candidate was found for."""
+
+    score: float | None = None  # of the event joined (None: founded, or a copy)
+    runner_up: str | None = None  # the best other candidate...
+    runner_up_score: float | None = None  # ...and its score
+    copy: bool = False
+    threshold: float = 0.5  # the join threshold it was placed with
+
+    def borderline(self) -> bool:
+        """Joined under threshold + :data:`BORDERLINE_MARGIN`, joined although another event
+        passed the threshold too, or founded an event though the best candidate came within
+        the margin of the threshold: worth a reader's check."""
+        near = self.threshold - BORDERLINE_MARGIN
+        if self.score is not None:
+            close = self.score < self.threshold + BORDERLINE_MARGIN
+            return close or (self.runner_up_score or 0.0) >= self.threshold
+        return (self.runner_up_score or 0.0) >= near
+
+    def to_json(self) -> dict[str, Any]:
+        """Rounded, for the store's log (``event_log.detail``) and the JSON API."""
+        out: dict[str, Any] = {}
+        if self.copy:
+            out["copy"] = True
+        if self.score is not None:
+            out["score"] = round(self.score, 3)
+        if self.runner_up is not None and self.runner_up_score is not None:
+            out["runner_up"] = self.runner_up
+            out["runner_up_score"] = round(self.runner_up_score, 3)
+        if not self.copy:
+            out["threshold"] = self.threshold
+            out["borderline"] = self.borderline()
+        return out
+
+
 class StreamingClusterer:
     """Assigns articles to events one at a time, in the order given."""
 
@@ -671,6 +716,7 @@ class StreamingClusterer:
         self._dirty_rows: set[str] = set()
         self._founded: Counter[int] = Counter()  # day -> live events first dated that day
         self._first_day: dict[str, int] = {}  # event id -> the day it is counted under
+        self.placement = Placement()  # how the last article given to add() was placed
 
     def load(self, events: Iterable[EventState], df: DocumentFrequencies) -> None:
         self.events = {e.id: e for e in events}
@@ -783,17 +829,35 @@ class StreamingClusterer:
         return scored[0][1], scored[0][0]
 
     def add(self, doc: DocFeatures, force_event: str | None = None) -> tuple[str, bool]:
-        """Put ``doc`` into an event; returns (event id, whether the event is new).
+        """Put ``doc`` into an event; returns (event id, whether the event is new), and
+        notes how sure the choice was in :attr:`placement`.
 
         ``force_event`` joins a known event without scoring (copies follow their canonical).
         """
         target: EventState | None = None
+        threshold = self.config.model.threshold
         if force_event and force_event in self.events:
             target = self.events[force_event]
+            self.placement = Placement(copy=True, threshold=threshold)
         else:
-            best, score = self.best(doc)
-            if best is not None and score >= self.config.model.threshold:
-                target = best
+            scored = self.scored(doc)
+            if scored and scored[0][0] >= threshold:
+                target = scored[0][1]
+                other = scored[1] if len(scored) > 1 else None
+                self.placement = Placement(
+                    scored[0][0],
+                    other[1].id if other else None,
+                    other[0] if other else None,
+                    threshold=threshold,
+                )
+            else:
+                near = scored[0] if scored else None
+                self.placement = Placement(
+                    None,
+                    near[1].id if near else None,
+                    near[0] if near else None,
+                    threshold=threshold,
+                )
         created = target is None
         target = self.place(doc, short_id("ev", doc.id) if target is None else target.id)
         if not created and self.config.merge_threshold <= 1.0 and _checkpoint(target.size):

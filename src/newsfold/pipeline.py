@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -592,7 +593,10 @@ class Pipeline:
             store.add_article(art, seq + offset, run_id, vec, sig)
             for member, new_canonical in repointed.items():
                 store.set_duplicate_of(member, None if member == new_canonical else new_canonical)
-            store.log(run_id, "create" if created else "join", event_id, article=art.id)
+            placement = json.dumps(self.clusterer.placement.to_json(), sort_keys=True)
+            store.log(
+                run_id, "create" if created else "join", event_id, article=art.id, detail=placement
+            )
             # an event the undo removed, founded again by the same article: not new
             stats.new_events += created and event_id not in self._gone_events
             for absorbed, into in self.clusterer.merges():  # a grown event absorbed a neighbour

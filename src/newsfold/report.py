@@ -113,11 +113,18 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     corr = store.event_corroboration(event_id) or {}
     origins = corr.get("origins", {})
     rows = store.event_articles(event_id)
+    placed = store.placements(r["id"] for r in rows)
     if origins:
         yield f"  independent origins: {len(set(origins.values()))}"
+    borderline = sum(bool(p.get("borderline")) for p in placed.values())
+    if borderline:
+        yield (
+            f"  borderline placements: {borderline} (marked ?: close to the join threshold, "
+            "or another event scored as high; `--json` gives the scores)"
+        )
     yield ""
     yield table(
-        ["article", "published", "from", "lang", "source", "origin", "copy of", "title"],
+        ["article", "published", "from", "lang", "source", "origin", "copy of", "placed", "title"],
         [
             [
                 r["id"],
@@ -127,6 +134,7 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
                 r["source"] or "",
                 origins.get(r["id"], ""),
                 r["duplicate_of"] or "",
+                placement_label(placed.get(r["id"])),
                 r["title"],
             ]
             for r in rows
@@ -135,6 +143,19 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     facts = {r["id"]: store.article_facts(r["id"]) for r in rows}
     if any(facts.values()):
         yield from event_facts(corr.get("claims") or [], facts)
+
+
+def placement_label(placement: dict[str, Any] | None) -> str:
+    """How an article was grouped, in a few characters: "joined 0.62" (its same-event
+    score), "founded", "same text" (a copy, placed with its text without scoring); "?"
+    after a borderline one; "" when not logged."""
+    if not placement:
+        return ""
+    if placement.get("copy"):
+        return "same text"
+    score = placement.get("score")
+    label = "founded" if score is None else f"joined {score:.2f}"
+    return label + (" ?" if placement.get("borderline") else "")
 
 
 ENTITY_ROWS = 15  # rows of the entity table of ``newsfold show``

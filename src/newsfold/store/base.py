@@ -245,6 +245,13 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def event_log(self, subject: str | None = None) -> list[dict[str, Any]]: ...
 
+    @abc.abstractmethod
+    def placements(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """How each article was placed when grouped (the JSON of
+        :meth:`newsfold.events.Placement.to_json`: score, runner_up, runner_up_score,
+        threshold, borderline; copy), from the log's latest ``create`` or ``join`` row for
+        it. Articles grouped before placements were logged are left out."""
+
     # ---- reads for the web interface -------------------------------------
     @abc.abstractmethod
     def count_events(

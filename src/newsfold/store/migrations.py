@@ -454,3 +454,13 @@ def m006_undo_compact(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX undo_log_row ON undo_log(tbl, rid)")
     conn.execute("CREATE INDEX undo_log_run ON undo_log(run_id)")
     install_undo_triggers(conn, tables=False)
+
+
+@migration
+def m007_event_log_article(conn: sqlite3.Connection) -> None:
+    """An index on ``event_log`` by article: an event's page and ``newsfold show`` read how
+    each of its articles was placed (the ``create``/``join`` row's detail: its score and
+    the best other event) for the articles shown, not by reading the whole log."""
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: the index and the record land, or neither
+    conn.execute("CREATE INDEX event_log_article ON event_log(article) WHERE article IS NOT NULL")

@@ -710,6 +710,21 @@ class SQLiteStore(Store):
             params = (subject, subject)
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
+    def placements(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        query = (
+            "SELECT article, detail FROM event_log WHERE article IN ({ids}) "
+            "AND action IN ('create', 'join') AND detail IS NOT NULL ORDER BY id"
+        )
+        out: dict[str, dict[str, Any]] = {}
+        for article, detail in self._where_ids(query, article_ids):
+            try:
+                found = json.loads(detail)
+            except ValueError:
+                continue  # not a placement (no row of this version writes such a detail)
+            if isinstance(found, dict):
+                out[article] = found  # the latest row wins
+        return out
+
     # ---- reads for the web interface -------------------------------------
     @classmethod
     def open_read_only(cls, path: str | Path, timeout: float = 10.0) -> SQLiteStore:

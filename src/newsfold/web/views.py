@@ -216,6 +216,9 @@ def load_event(
     corroboration, origin groups, the group heads with their text for the summary)."""
     event = store.get_event(event_id)
     articles = store.event_articles(event_id)
+    placed = store.placements(a["id"] for a in articles)
+    for a in articles:  # how sure its grouping was (None: grouped before this was logged)
+        a["placement"] = placed.get(a["id"])
     corr = store.event_corroboration(event_id)
     groups = analysis.origin_groups(articles, corr)
     heads = [dict(g.head, text=store.get_article(g.head["id"])["text"]) for g in groups[:40]]
@@ -255,6 +258,7 @@ def event_page(request: Request) -> Response:
         has_corroboration=corr is not None,
         has_facts=any(f is not None for f in facts.values()),
         history=store.event_log(event_id)[-50:],
+        borderline=sum(bool((a["placement"] or {}).get("borderline")) for a in articles),
         titles={a["id"]: a.get("title") for a in articles},
     )
 
