@@ -117,3 +117,20 @@ def test_show_prints_what_an_event_says_together(tmp_path: Path) -> None:
     assert person["articles"] == 3 and "Stoltenberg" in person["variants"]
     widest = data["quotes"][0]
     assert widest["speaker"] == "Jens Stoltenberg" and len(widest["articles"]) == 3
+
+
+def test_show_marks_how_each_article_was_placed(tmp_path: Path) -> None:
+    from newsfold.report import placement_label
+    from test_web_fixtures import build_store
+
+    assert placement_label(None) == "" and placement_label({"copy": True}) == "same text"
+    assert placement_label({"threshold": 0.5, "borderline": False}) == "founded"
+    assert placement_label({"score": 0.553, "borderline": True}) == "joined 0.55 ?"
+    db = tmp_path / "w.db"
+    ids = build_store(db)
+    shown = CliRunner().invoke(cli, ["show", ids["flood"], "--db", str(db)]).output
+    assert "borderline placements: 1 (marked ?" in shown
+    rows = {line.split()[0]: line for line in shown.splitlines() if "flood" in line[:30]}
+    assert "founded" in rows["wire/flood-1.txt"]
+    assert "same text" in rows["ledger/flood-copy.txt"]
+    assert "joined 0.55 ?" in rows["courier/flood-local.txt"]

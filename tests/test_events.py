@@ -176,6 +176,22 @@ def test_each_placement_notes_its_score_and_the_best_other_event() -> None:
     assert clusterer.placement.to_json() == {"copy": True}
 
 
+def test_a_rival_merged_into_the_event_at_once_is_no_runner_up() -> None:
+    docs = {d.id: d for d in make_docs()}
+    cfg = config()
+    cfg.merge_threshold = 0.4
+    clusterer = StreamingClusterer(cfg)
+    clusterer.place(docs["a1"], "ev-A")  # two events of one happening, opened unscored
+    clusterer.place(docs["a2"], "ev-B")
+    rivals = {e.id: s for s, e, _ in clusterer.scored(docs["a3"])}
+    assert min(rivals["ev-A"], rivals["ev-B"]) >= 0.5  # a3 would join either
+    got, _ = clusterer.add(docs["a3"])  # joins one, which then absorbs the other
+    assert clusterer.merges() == [("ev-B", "ev-A")] and got == "ev-A"
+    placed = clusterer.placement
+    assert placed.score is not None and placed.joined in ("ev-A", "ev-B")
+    assert placed.runner_up is None and not placed.borderline()
+
+
 def test_borderline_placements() -> None:
     assert Placement(0.55).borderline()  # joined just over the threshold
     assert not Placement(0.75, "ev-x", 0.45).borderline()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -76,6 +78,15 @@ def _export(store) -> list[dict]:
 def _grouping(store) -> list[tuple]:
     """Each article's id, event, canonical copy and storyline."""
     return [(r["id"], r["event"], r["duplicate_of"], r["storyline"]) for r in _export(store)]
+
+
+def _placed(store) -> dict[str, Any]:
+    """Each article's logged placement; fails unless each has exactly one create/join row
+    (an undo takes back what it recorded; nothing is logged twice)."""
+    rows = [r for r in store.event_log() if r["action"] in ("create", "join")]
+    per_article = Counter(r["article"] for r in rows)
+    assert per_article and set(per_article.values()) == {1}
+    return store.placements(per_article)
 
 
 def _fail_commit(monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline, at: int, why: str) -> None:
@@ -453,7 +464,7 @@ def test_undated_reports_fed_in_many_runs_end_as_one_run(tmp_path: Path, lines: 
     runs = _runs_of(stream, tmp_path, lines)
     whole = open_store("sqlite:///:memory:")
     _pipeline(whole, 3).run([str(stream)])
-    expected = _grouping(whole)
+    expected, placed = _grouping(whole), _placed(whole)
     lines_in = stream.read_text(encoding="utf-8").splitlines()
     assert sum('"published"' not in x for x in lines_in) >= 15  # undated reports inside
     for same in (True, False):
@@ -467,6 +478,7 @@ def test_undated_reports_fed_in_many_runs_end_as_one_run(tmp_path: Path, lines: 
             shown.update(e["id"] for e in store.list_events(limit=10_000))
             shown_lines.update(s["id"] for s in store.list_storylines())
         assert _grouping(store) == expected, same
+        assert _placed(store) == placed, same  # the same scores, one row each
         assert _event_ids_lead_somewhere(store, shown) > 0  # ids an undo took: can fail
         moved = 0
         for line_id in shown_lines:  # NotFoundError fails (found by review, session 10)

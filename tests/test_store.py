@@ -393,3 +393,40 @@ def test_placements_read_the_latest_create_or_join_row_of_each_article(tmp_path:
     )
     assert "event_log_article" in plan  # found by index, not by reading the whole log
     store.close()
+
+
+def test_event_placements_as_a_reader_sees_them(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    with store.batch():
+        run = store.start_run("test")
+        log = [
+            # a group of copies repointed to its later, better text "b": the score logged
+            # for "a" (the first of them) belongs on "b", and "a" reads as a copy
+            ("create", "ev-1", "a", {"threshold": 0.5, "borderline": False}),
+            ("join", "ev-1", "b", {"copy": True}),
+            ("join", "ev-1", "c", {"copy": True}),  # another copy of b
+            # a rival that later merged into this event is no rival
+            ("join", "ev-1", "d", {"score": 0.9, "runner_up": "ev-2", "runner_up_score": 0.7,
+                                   "threshold": 0.5, "borderline": True}),
+            ("join", "ev-1", "e", {"score": 0.9, "runner_up": "ev-9", "runner_up_score": 0.7,
+                                   "threshold": 0.5, "borderline": True}),
+        ]  # fmt: skip
+        for action, event, article, detail in log:
+            store.log(run, action, event, article=article, detail=json.dumps(detail))
+        store.log(run, "merge", "ev-2", other="ev-3")  # ev-2 -> ev-3 -> ev-1
+        store.log(run, "merge", "ev-3", other="ev-1")
+    rows = [
+        {"id": "a", "duplicate_of": "b"},
+        {"id": "b", "duplicate_of": None},
+        {"id": "c", "duplicate_of": "b"},
+        {"id": "d", "duplicate_of": None},
+        {"id": "e", "duplicate_of": None},
+        {"id": "f", "duplicate_of": None},  # grouped before placements were logged
+    ]
+    got = store.event_placements("ev-1", rows)
+    assert got["b"] == {"threshold": 0.5, "borderline": False}
+    assert got["a"] == got["c"] == {"copy": True}
+    assert got["d"] == {"score": 0.9, "threshold": 0.5, "borderline": False}
+    assert got["e"]["runner_up"] == "ev-9" and got["e"]["borderline"] is True
+    assert got["f"] is None
+    store.close()

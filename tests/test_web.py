@@ -443,6 +443,26 @@ def test_event_page_shows_how_each_article_was_placed(app: WebApp, ids: dict[str
     assert placed["ledger/flood-copy.txt"] == {"copy": True}
 
 
+def test_a_borderline_copy_is_in_sight(tmp_path: Path) -> None:
+    """A borderline article among an origin's copies opens their list: the "?" the header
+    counts is not hidden in a closed <details>."""
+    path = tmp_path / "w.db"
+    ids = build_store(path)
+    closed = call(make_app(read_only_factory(path)), "/events/" + ids["flood"]).text
+    assert '<details class="copies">' in closed
+    store = SQLiteStore(path)
+    with store.batch():
+        run = store.start_run("test")
+        detail = {"score": 0.52, "threshold": 0.5, "borderline": True, "runner_up": "ev-x"}
+        copy = "ledger/flood-copy.txt"
+        store.log(run, "join", ids["flood"], article=copy, detail=json.dumps(detail))
+    store.close()
+    page = call(make_app(read_only_factory(path)), "/events/" + ids["flood"]).text
+    opened = page[page.index('<details class="copies"') :]
+    assert opened.startswith('<details class="copies" open>')
+    assert opened.index('class="borderline"') < opened.index("</details>")
+
+
 def test_undated_event_page(app: WebApp, ids: dict[str, Any]) -> None:
     page = call(app, "/events/" + ids["undated"]).text
     assert "No article of this event is dated" in page and "<svg" not in page

@@ -243,7 +243,8 @@ def storylines(db: str, as_json: bool) -> None:
 @user_errors
 def show(event_id: str, db: str, as_json: bool) -> None:
     """Show one event: its articles (how each was placed: its same-event score when it
-    joined, or founded; ? marks a borderline one) and independent origins, then what they say
+    joined, founded, or same text for a copy; ? marks a borderline one) and independent
+    origins, then what they say
     together: claim groups (with conflicts), people, organisations and places (name
     variants merged across the articles) and quotations by speaker. The id of an event
     merged into another shows that one (noted on stderr)."""
@@ -255,7 +256,7 @@ def show(event_id: str, db: str, as_json: bool) -> None:
     if as_json:
         data = store.get_event(event_id)
         data["article_list"] = store.event_articles(event_id)
-        placed = store.placements(a["id"] for a in data["article_list"])
+        placed = store.event_placements(event_id, data["article_list"])
         for article in data["article_list"]:
             article["placement"] = placed.get(article["id"])
         data["corroboration"] = store.event_corroboration(event_id)

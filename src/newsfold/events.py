@@ -51,6 +51,7 @@ text dates weeks apart, SemEval pairs have no dates), so it is a fixed prior
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -675,6 +676,25 @@ class Placement:
     runner_up_score: float | None = None  # ...and its score
     copy: bool = False
     threshold: float = 0.5  # the join threshold it was placed with
+    # the event scored when it joined (it may have merged into another at once)
+    joined: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Placement:
+        """The inverse of :meth:`to_json` (``borderline`` is recomputed, not read)."""
+        score, other = data.get("score"), data.get("runner_up_score")
+        return cls(
+            None if score is None else float(score),
+            data.get("runner_up"),
+            None if other is None else float(other),
+            bool(data.get("copy", False)),
+            float(data.get("threshold", 0.5)),
+            data.get("joined"),
+        )
+
+    def without_runner_up(self) -> Placement:
+        """The same placement with no rival (the runner-up became part of its event)."""
+        return dataclasses.replace(self, runner_up=None, runner_up_score=None)
 
     def borderline(self) -> bool:
         """Joined under threshold + :data:`BORDERLINE_MARGIN`, joined although another event
@@ -693,6 +713,8 @@ class Placement:
             out["copy"] = True
         if self.score is not None:
             out["score"] = round(self.score, 3)
+        if self.joined is not None:
+            out["joined"] = self.joined
         if self.runner_up is not None and self.runner_up_score is not None:
             out["runner_up"] = self.runner_up
             out["runner_up_score"] = round(self.runner_up_score, 3)
@@ -849,6 +871,7 @@ class StreamingClusterer:
                     other[1].id if other else None,
                     other[0] if other else None,
                     threshold=threshold,
+                    joined=target.id,
                 )
             else:
                 near = scored[0] if scored else None
@@ -861,7 +884,11 @@ class StreamingClusterer:
         created = target is None
         target = self.place(doc, short_id("ev", doc.id) if target is None else target.id)
         if not created and self.config.merge_threshold <= 1.0 and _checkpoint(target.size):
+            before = len(self._merges)
             target = self._merge_neighbours(target)
+            merged = {target.id, *(x for pair in self._merges[before:] for x in pair)}
+            if self.placement.runner_up in merged:  # the rival is now part of its event
+                self.placement = self.placement.without_runner_up()
         return target.id, created
 
     def place(self, doc: DocFeatures, event_id: str) -> EventState:

@@ -113,7 +113,7 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     corr = store.event_corroboration(event_id) or {}
     origins = corr.get("origins", {})
     rows = store.event_articles(event_id)
-    placed = store.placements(r["id"] for r in rows)
+    placed = {k: v for k, v in store.event_placements(event_id, rows).items() if v}
     if origins:
         yield f"  independent origins: {len(set(origins.values()))}"
     borderline = sum(bool(p.get("borderline")) for p in placed.values())

@@ -8,14 +8,14 @@ each method, so a second backend can be tested against the same suite.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from newsfold.events import EventState
+from newsfold.events import EventState, Placement
 from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
 from newsfold.storylines import StorylineState
@@ -251,6 +251,51 @@ class Store(abc.ABC):
         :meth:`newsfold.events.Placement.to_json`: score, runner_up, runner_up_score,
         threshold, borderline; copy), from the log's latest ``create`` or ``join`` row for
         it. Articles grouped before placements were logged are left out."""
+
+    def event_placements(
+        self, event_id: str, articles: Sequence[Mapping[str, Any]]
+    ) -> dict[str, dict[str, Any] | None]:
+        """How each of ``event_id``'s ``articles`` (rows with ``id`` and ``duplicate_of``)
+        was placed, as a reader should see it (None: not logged):
+
+        * a group of copies (an article and those whose ``duplicate_of`` names it) shows
+          its scored placement on the article the others now copy: when a later copy
+          became the original (dedupe repoints a group to its best text), the score
+          logged for the first of them moves to it, and that one reads as a copy;
+        * a runner-up that has since merged, by any chain, into this event is no rival:
+          it is dropped and ``borderline`` recomputed without it.
+        """
+        raw = self.placements(a["id"] for a in articles)
+        out: dict[str, dict[str, Any] | None] = {a["id"]: raw.get(a["id"]) for a in articles}
+        groups: dict[str, list[str]] = {}
+        for a in articles:
+            original = a.get("duplicate_of")
+            groups.setdefault(original if original in out else a["id"], []).append(a["id"])
+        for original, members in groups.items():
+            own = out[original]
+            if len(members) < 2 or (own is not None and not own.get("copy")):
+                continue
+            scored = next(  # (members in the order given: the event's, by date then arrival)
+                (m for m in members if m != original and not (out[m] or {"copy": 1}).get("copy")),
+                None,
+            )
+            if scored is not None:
+                out[original], out[scored] = out[scored], {"copy": True}
+        merged: dict[str, str] = {}  # runner-up -> the live event it leads to
+
+        def leads_to(event: str) -> str:
+            if event not in merged:
+                seen, current = {event}, event
+                while (nxt := self.merged_into(current)) is not None and nxt not in seen:
+                    seen.add(nxt)
+                    current = nxt
+                merged[event] = current
+            return merged[event]
+
+        for aid, found in out.items():
+            if found and found.get("runner_up") and leads_to(found["runner_up"]) == event_id:
+                out[aid] = Placement.from_json(found).without_runner_up().to_json()
+        return out
 
     # ---- reads for the web interface -------------------------------------
     @abc.abstractmethod

@@ -268,7 +268,8 @@ def routes() -> list[Route]:
             "/api/events/{id:path}",
             api_event,
             "api",
-            "One event: articles, origin groups, summary, claims, entities",
+            "One event: articles (each with its placement), origin groups, summary, claims, "
+            "entities",
         ),
         Route("/api/storylines", api_storylines, "api", "Storylines with their event ids"),
         Route(

@@ -216,7 +216,7 @@ def load_event(
     corroboration, origin groups, the group heads with their text for the summary)."""
     event = store.get_event(event_id)
     articles = store.event_articles(event_id)
-    placed = store.placements(a["id"] for a in articles)
+    placed = store.event_placements(event_id, articles)
     for a in articles:  # how sure its grouping was (None: grouped before this was logged)
         a["placement"] = placed.get(a["id"])
     corr = store.event_corroboration(event_id)
@@ -259,6 +259,12 @@ def event_page(request: Request) -> Response:
         has_facts=any(f is not None for f in facts.values()),
         history=store.event_log(event_id)[-50:],
         borderline=sum(bool((a["placement"] or {}).get("borderline")) for a in articles),
+        # origin groups opened on the page: a copy in them is borderline ("?" in sight)
+        flagged={
+            g.origin
+            for g in groups
+            if any((c.get("placement") or {}).get("borderline") for c in g.copies)
+        },
         titles={a["id"]: a.get("title") for a in articles},
     )
 
