@@ -194,10 +194,11 @@ def test_a_rival_merged_into_the_event_at_once_is_no_runner_up() -> None:
 
 def test_borderline_placements() -> None:
     assert Placement(0.55).borderline()  # joined just over the threshold
-    assert not Placement(0.75, "ev-x", 0.45).borderline()
-    assert Placement(0.75, "ev-x", 0.6).borderline()  # another event passed too
-    assert Placement(None, "ev-x", 0.42).borderline()  # founded, a near miss
-    assert not Placement(None, "ev-x", 0.3).borderline()
+    assert Placement(0.79, "ev-x", 0.1).borderline()  # (the margin is 0.3)
+    assert not Placement(0.85, "ev-x", 0.45).borderline()
+    assert Placement(0.95, "ev-x", 0.6).borderline()  # another event passed too
+    assert Placement(None, "ev-x", 0.22).borderline()  # founded, a near miss
+    assert not Placement(None, "ev-x", 0.18).borderline()
     assert not Placement().borderline()  # founded, no candidate at all
     assert Placement(0.9, "ev-x", 0.12345).to_json() == {
         "score": 0.9,
@@ -740,3 +741,21 @@ def test_same_day_events_told_in_one_template_merge_only_where_names_agree() -> 
         assert clusterer.merges() == (
             [(short_id("ev", "a1"), short_id("ev", "b1"))] if merged else []
         )
+
+
+def test_placement_calibration_counts_wrong_joins_and_split_off_foundings() -> None:
+    from benchmarks.placement_calibration import tally
+
+    gold = {"a": "G1", "b": "G1", "c": "G2", "d": "G1", "e": "G1"}
+    events = {"a": "E1", "b": "E1", "c": "E1", "d": "E2", "e": "E1"}
+    placed = {
+        "a": {"threshold": 0.5, "borderline": False},  # founded the main piece of G1
+        "b": {"score": 0.9, "borderline": False},  # right
+        "c": {"score": 0.55, "borderline": True},  # G2 put with G1: a wrong join
+        "d": {"runner_up": "E1", "runner_up_score": 0.3, "borderline": True},  # split off
+        "e": {"copy": True},
+    }
+    got = tally(gold, events, placed)
+    assert got["found"] == {"all": 1, "wrong": 0} and got["join"] == {"all": 1, "wrong": 0}
+    assert got["join ?"] == {"all": 1, "wrong": 1} and got["found ?"] == {"all": 1, "wrong": 1}
+    assert got["copy"] == {"all": 1, "wrong": 0}
