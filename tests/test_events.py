@@ -185,11 +185,21 @@ def test_a_rival_merged_into_the_event_at_once_is_no_runner_up() -> None:
     clusterer.place(docs["a2"], "ev-B")
     rivals = {e.id: s for s, e, _ in clusterer.scored(docs["a3"])}
     assert min(rivals["ev-A"], rivals["ev-B"]) >= 0.5  # a3 would join either
+    clusterer._merges.append(("ev-B", "ev-Q"))  # not drained: an earlier add's merge
     got, _ = clusterer.add(docs["a3"])  # joins one, which then absorbs the other
-    assert clusterer.merges() == [("ev-B", "ev-A")] and got == "ev-A"
+    assert clusterer.merges()[1:] == [("ev-B", "ev-A")] and got == "ev-A"
     placed = clusterer.placement
     assert placed.score is not None and placed.joined in ("ev-A", "ev-B")
     assert placed.runner_up is None and not placed.borderline()
+    # only this add's merges count: a rival that an earlier, undrained merge named stays
+    cfg.merge_threshold = 0.999  # merge checks run, and find nothing to merge
+    clusterer = StreamingClusterer(cfg)
+    clusterer.place(docs["b1"], "ev-C")
+    clusterer.place(docs["b2"], "ev-D")
+    clusterer._merges.extend([("ev-C", "ev-Q"), ("ev-D", "ev-Q")])  # (not this add's)
+    got, _ = clusterer.add(docs["b3"])
+    assert clusterer.merges() == [("ev-C", "ev-Q"), ("ev-D", "ev-Q")]  # none of its own
+    assert clusterer.placement.runner_up == ({"ev-C", "ev-D"} - {got}).pop()
 
 
 def test_borderline_placements() -> None:
@@ -200,6 +210,12 @@ def test_borderline_placements() -> None:
     assert Placement(None, "ev-x", 0.22).borderline()  # founded, a near miss
     assert not Placement(None, "ev-x", 0.18).borderline()
     assert not Placement().borderline()  # founded, no candidate at all
+    # judged on the scores as logged: read back, a placement keeps its flag
+    boundary = ((Placement(0.79996, "ev-x", 0.1), False), (Placement(None, "ev-x", 0.19996), True))
+    for placed, flagged in boundary:
+        logged = placed.to_json()  # scores 0.8 and 0.2 as logged
+        assert Placement.from_json(logged).to_json() == logged
+        assert logged["borderline"] is flagged
     assert Placement(0.9, "ev-x", 0.12345).to_json() == {
         "score": 0.9,
         "runner_up": "ev-x",

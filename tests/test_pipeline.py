@@ -198,6 +198,26 @@ def test_cli_end_to_end(corpus: Path, tmp_path: Path) -> None:
     assert "Traceback" not in missing.output
 
 
+def test_a_repointed_group_of_copies_shows_its_score_on_its_new_original(
+    corpus: Path, tmp_path: Path
+) -> None:
+    store = open_store("sqlite:///:memory:")
+    _pipeline(store).run([str(corpus)])
+    # a copy of the flood report dated a day earlier arrives late: it becomes the original
+    late = tmp_path / "late"
+    _write(late, {"flood-early.txt": FLOOD.replace("date 2025-03-04", "date 2025-03-03")})
+    _pipeline(store).run([str(late)])
+    rows = {r["id"].rsplit("/", 1)[-1]: r for r in _export(store)}
+    event = rows["flood.txt"]["event"]
+    assert rows["flood.txt"]["duplicate_of"] == rows["flood-early.txt"]["id"]
+    articles = store.event_articles(event)
+    raw = store.placements(a["id"] for a in articles)
+    shown = store.event_placements(event, articles)
+    early, first = rows["flood-early.txt"]["id"], rows["flood.txt"]["id"]
+    assert raw[early] == {"copy": True} and "copy" not in raw[first]  # as logged
+    assert shown[early] == raw[first] and shown[first] == {"copy": True}  # as shown
+
+
 def test_cli_missing_path_is_reported_not_raised(tmp_path: Path) -> None:
     db = str(tmp_path / "n.db")
     result = CliRunner().invoke(

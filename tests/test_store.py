@@ -410,11 +410,17 @@ def test_event_placements_as_a_reader_sees_them(tmp_path: Path) -> None:
                                    "threshold": 0.5, "borderline": True}),
             ("join", "ev-1", "e", {"score": 0.9, "runner_up": "ev-9", "runner_up_score": 0.7,
                                    "threshold": 0.5, "borderline": True}),
+            # a flag logged under another margin is judged again
+            ("join", "ev-1", "g", {"score": 0.95, "threshold": 0.5, "borderline": True}),
+            # a runner-up that is this very event (a circular merge record) is no rival
+            ("join", "ev-1", "h", {"score": 0.9, "runner_up": "ev-1", "runner_up_score": 0.6,
+                                   "threshold": 0.5, "borderline": True}),
         ]  # fmt: skip
         for action, event, article, detail in log:
             store.log(run, action, event, article=article, detail=json.dumps(detail))
         store.log(run, "merge", "ev-2", other="ev-3")  # ev-2 -> ev-3 -> ev-1
         store.log(run, "merge", "ev-3", other="ev-1")
+        store.log(run, "merge", "ev-1", other="ev-3")  # a stale row: the walk stops at ev-1
     rows = [
         {"id": "a", "duplicate_of": "b"},
         {"id": "b", "duplicate_of": None},
@@ -422,6 +428,8 @@ def test_event_placements_as_a_reader_sees_them(tmp_path: Path) -> None:
         {"id": "d", "duplicate_of": None},
         {"id": "e", "duplicate_of": None},
         {"id": "f", "duplicate_of": None},  # grouped before placements were logged
+        {"id": "g", "duplicate_of": None},
+        {"id": "h", "duplicate_of": None},
     ]
     got = store.event_placements("ev-1", rows)
     assert got["b"] == {"threshold": 0.5, "borderline": False}
@@ -429,4 +437,6 @@ def test_event_placements_as_a_reader_sees_them(tmp_path: Path) -> None:
     assert got["d"] == {"score": 0.9, "threshold": 0.5, "borderline": False}
     assert got["e"]["runner_up"] == "ev-9" and got["e"]["borderline"] is True
     assert got["f"] is None
+    assert got["g"] == {"score": 0.95, "threshold": 0.5, "borderline": False}
+    assert got["h"] == {"score": 0.9, "threshold": 0.5, "borderline": False}
     store.close()

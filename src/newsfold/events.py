@@ -663,7 +663,8 @@ class ClusterConfig:
 # Chosen on ECB+ train+dev (python -m benchmarks.placement_calibration --splits train dev):
 # joins under 0.8 were wrong 15 times in 81 (19%), joins from 0.8 20 in 520 (4%);
 # foundings whose best candidate scored 0.2 or more split off 12 times in 15 (80%), the
-# rest 21 in 126 (17%). 0.1 flagged 17 joins (4 wrong) and 4 foundings (3).
+# rest 24 in 135 (18%). A margin of 0.1 flagged 56 joins (6 wrong; most of them for a
+# runner-up over the threshold) and 4 foundings (3).
 BORDERLINE_MARGIN = 0.3
 
 
@@ -704,11 +705,13 @@ class Placement:
         """Joined under threshold + :data:`BORDERLINE_MARGIN`, joined although another event
         passed the threshold too, or founded an event though the best candidate came within
         the margin of the threshold: worth a reader's check."""
-        near = self.threshold - BORDERLINE_MARGIN
+        # on the scores as logged (to_json rounds them): read back, a placement is
+        # judged as it was when logged
+        other = round(self.runner_up_score or 0.0, 3)
         if self.score is not None:
-            close = self.score < self.threshold + BORDERLINE_MARGIN
-            return close or (self.runner_up_score or 0.0) >= self.threshold
-        return (self.runner_up_score or 0.0) >= near
+            close = round(self.score, 3) < self.threshold + BORDERLINE_MARGIN
+            return close or other >= self.threshold
+        return other >= self.threshold - BORDERLINE_MARGIN
 
     def to_json(self) -> dict[str, Any]:
         """Rounded, for the store's log (``event_log.detail``) and the JSON API."""

@@ -263,7 +263,9 @@ class Store(abc.ABC):
           became the original (dedupe repoints a group to its best text), the score
           logged for the first of them moves to it, and that one reads as a copy;
         * a runner-up that has since merged, by any chain, into this event is no rival:
-          it is dropped and ``borderline`` recomputed without it.
+          it is dropped;
+        * ``borderline`` is judged again with the margin of this version
+          (:data:`newsfold.events.BORDERLINE_MARGIN`), not read from the log.
         """
         raw = self.placements(a["id"] for a in articles)
         out: dict[str, dict[str, Any] | None] = {a["id"]: raw.get(a["id"]) for a in articles}
@@ -286,15 +288,21 @@ class Store(abc.ABC):
         def leads_to(event: str) -> str:
             if event not in merged:
                 seen, current = {event}, event
-                while (nxt := self.merged_into(current)) is not None and nxt not in seen:
+                while current != event_id and (nxt := self.merged_into(current)) is not None:
+                    if nxt in seen:
+                        break  # a broken, circular record
                     seen.add(nxt)
                     current = nxt
                 merged[event] = current
             return merged[event]
 
         for aid, found in out.items():
-            if found and found.get("runner_up") and leads_to(found["runner_up"]) == event_id:
-                out[aid] = Placement.from_json(found).without_runner_up().to_json()
+            if not found or found.get("copy"):
+                continue
+            placement = Placement.from_json(found)
+            if placement.runner_up and leads_to(placement.runner_up) == event_id:
+                placement = placement.without_runner_up()
+            out[aid] = placement.to_json()
         return out
 
     # ---- reads for the web interface -------------------------------------
