@@ -134,3 +134,16 @@ def test_show_marks_how_each_article_was_placed(tmp_path: Path) -> None:
     assert "founded" in rows["wire/flood-1.txt"]
     assert "same text" in rows["ledger/flood-copy.txt"]
     assert "joined 0.55 ?" in rows["courier/flood-local.txt"]
+    # and a section naming the event that came close, by id and title
+    section = shown[shown.index("Borderline placements") :]
+    local = next(line for line in section.splitlines() if line.startswith("courier/"))
+    assert "ev-flood2" in local and "0.41" in local and "Oska flood toll rises to 61" in local
+    from newsfold.store import SQLiteStore
+
+    store = SQLiteStore(db)
+    assert store.event_title("ev-flood2") == ("ev-flood2", "Oska flood toll rises to 61")
+    assert store.event_title("ev-nothing") is None
+    with store.batch():  # an id merged away leads to the live event's title
+        store.log(store.start_run("test"), "merge", "ev-old", other="ev-flood2")
+    assert store.event_title("ev-old") == ("ev-flood2", "Oska flood toll rises to 61")
+    store.close()

@@ -429,7 +429,8 @@ def test_event_page_shows_how_each_article_was_placed(app: WebApp, ids: dict[str
     assert '<span class="placement" title="founded this event (join threshold 0.5)">founded' in page
     local = page[page.index("same-event score when it joined: 0.55") :]
     assert local.index('class="borderline"') < local.index("</li>")
-    assert 'href="/events/ev-flood2">vs ev-flood2 0.41</a>' in local
+    # the event that came close, by its title (its id on hover)
+    assert 'href="/events/ev-flood2" title="ev-flood2">vs Oska flood toll rises to 61 0.41' in local
     # a copy carries no placement of its own (it followed its text)
     copies = page[page.index('<details class="copies">') : page.index("</details>")]
     assert 'class="placement"' not in copies
@@ -440,6 +441,7 @@ def test_event_page_shows_how_each_article_was_placed(app: WebApp, ids: dict[str
     api = call(app, "/api/events/" + ids["flood"]).json()
     placed = {a["id"]: a["placement"] for a in api["article_list"]}
     assert placed["courier/flood-local.txt"]["runner_up"] == "ev-flood2"
+    assert placed["courier/flood-local.txt"]["runner_up_title"] == "Oska flood toll rises to 61"
     assert placed["ledger/flood-copy.txt"] == {"copy": True}
 
 

@@ -190,7 +190,7 @@ def test_event_page(page: tuple[Any, Watch], site: dict[str, Any]) -> None:
     expect(tab.locator(".facts-line strong.borderline")).to_have_text("1")
     expect(tab.locator(".origins-list .placement")).to_have_count(2)
     expect(tab.locator(".origins-list .borderline")).to_have_count(1)
-    expect(tab.locator("a.runner-up")).to_have_text("vs ev-flood2 0.41")
+    expect(tab.locator("a.runner-up")).to_have_text("vs Oska flood toll rises to 61 0.41")
     copy = tab.locator("details.copies li")
     expect(copy).to_be_hidden()
     tab.click("details.copies summary")

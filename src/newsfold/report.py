@@ -120,7 +120,7 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     if borderline:
         yield (
             f"  borderline placements: {borderline} (marked ?: close to the join threshold, "
-            "or another event scored as high; `--json` gives the scores)"
+            "or another event scored as high; listed below with the event that came close)"
         )
     yield ""
     yield table(
@@ -140,6 +140,29 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
             for r in rows
         ],
     )
+    flagged = [(r, placed[r["id"]]) for r in rows if placed.get(r["id"], {}).get("borderline")]
+    if flagged:
+        yield ""
+        yield "Borderline placements (worth a check: the closest other event and its score)"
+        found: list[list[str]] = []
+        for r, p in flagged:
+            other, title = p.get("runner_up"), ""
+            if other:
+                live = store.event_title(other)
+                title = "(not found now)" if live is None else live[1]
+                if live is not None and live[0] != other:
+                    title += f" (now in {live[0]})"
+            score = p.get("runner_up_score")
+            found.append(
+                [
+                    r["id"],
+                    placement_label(p),
+                    other or "-",
+                    "" if score is None else f"{score:.2f}",
+                    title,
+                ]
+            )
+        yield table(["article", "placed", "closest other", "score", "its title"], found)
     facts = {r["id"]: store.article_facts(r["id"]) for r in rows}
     if any(facts.values()):
         yield from event_facts(corr.get("claims") or [], facts)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from newsfold.errors import MovedError, NotFoundError
 from newsfold.events import EventState, Placement
 from newsfold.features import DocumentFrequencies
 from newsfold.models import Article, DateResult, Rejection
@@ -251,6 +252,20 @@ class Store(abc.ABC):
         :meth:`newsfold.events.Placement.to_json`: score, runner_up, runner_up_score,
         threshold, borderline; copy), from the log's latest ``create`` or ``join`` row for
         it. Articles grouped before placements were logged are left out."""
+
+    def event_title(self, event_id: str) -> tuple[str, str] | None:
+        """(the live id ``event_id`` leads to, its title), following merges; None when it
+        leads nowhere now (e.g. being regrouped)."""
+        try:
+            found = self.get_event(event_id)
+        except MovedError as moved:
+            try:
+                found = self.get_event(moved.new_id)
+            except NotFoundError:
+                return None
+        except NotFoundError:
+            return None
+        return str(found["id"]), str(found.get("title") or found["id"])
 
     def event_placements(
         self, event_id: str, articles: Sequence[Mapping[str, Any]]

@@ -217,8 +217,17 @@ def load_event(
     event = store.get_event(event_id)
     articles = store.event_articles(event_id)
     placed = store.event_placements(event_id, articles)
+    titles: dict[str, tuple[str, str] | None] = {}
     for a in articles:  # how sure its grouping was (None: grouped before this was logged)
-        a["placement"] = placed.get(a["id"])
+        found = placed.get(a["id"])
+        if found and found.get("borderline") and found.get("runner_up"):
+            other = found["runner_up"]
+            if other not in titles:
+                titles[other] = store.event_title(other)
+            # what the event that came close is about (its live id, if merged since)
+            live = titles[other]
+            found = dict(found, runner_up_title=live[1] if live else None)
+        a["placement"] = found
     corr = store.event_corroboration(event_id)
     groups = analysis.origin_groups(articles, corr)
     heads = [dict(g.head, text=store.get_article(g.head["id"])["text"]) for g in groups[:40]]
