@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from newsfold.errors import NotFoundError, StoreError, UnknownComponent
+from newsfold.events import EventState
 from newsfold.models import Article, Rejection
 from newsfold.store import SQLiteStore, open_store
 from newsfold.store.migrations import MIGRATIONS, UNDONE_TABLES
@@ -418,6 +419,7 @@ def test_event_placements_as_a_reader_sees_them(tmp_path: Path) -> None:
         ]  # fmt: skip
         for action, event, article, detail in log:
             store.log(run, action, event, article=article, detail=json.dumps(detail))
+        store.save_events([EventState(id="ev-1", vector_sum=np.zeros(4, np.float32))], run)
         store.log(run, "merge", "ev-2", other="ev-3")  # ev-2 -> ev-3 -> ev-1
         store.log(run, "merge", "ev-3", other="ev-1")
         store.log(run, "merge", "ev-1", other="ev-3")  # a stale row: the walk stops at ev-1

@@ -113,7 +113,8 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
     corr = store.event_corroboration(event_id) or {}
     origins = corr.get("origins", {})
     rows = store.event_articles(event_id)
-    placed = {k: v for k, v in store.event_placements(event_id, rows).items() if v}
+    titles: dict[str, tuple[str, str] | None] = {}  # runner-up -> (live id, title)
+    placed = {k: v for k, v in store.event_placements(event_id, rows, titles).items() if v}
     if origins:
         yield f"  independent origins: {len(set(origins.values()))}"
     borderline = sum(bool(p.get("borderline")) for p in placed.values())
@@ -148,7 +149,7 @@ def event_detail(store: Store, event_id: str) -> Iterator[str]:
         for r, p in flagged:
             other, title = p.get("runner_up"), ""
             if other:
-                live = store.event_title(other)
+                live = titles[other]
                 title = "(not found now)" if live is None else live[1]
                 if live is not None and live[0] != other:
                     title += f" (now in {live[0]})"

@@ -268,7 +268,10 @@ class Store(abc.ABC):
         return str(found["id"]), str(found.get("title") or found["id"])
 
     def event_placements(
-        self, event_id: str, articles: Sequence[Mapping[str, Any]]
+        self,
+        event_id: str,
+        articles: Sequence[Mapping[str, Any]],
+        runner_ups: dict[str, tuple[str, str] | None] | None = None,
     ) -> dict[str, dict[str, Any] | None]:
         """How each of ``event_id``'s ``articles`` (rows with ``id`` and ``duplicate_of``)
         was placed, as a reader should see it (None: not logged):
@@ -277,10 +280,14 @@ class Store(abc.ABC):
           its scored placement on the article the others now copy: when a later copy
           became the original (dedupe repoints a group to its best text), the score
           logged for the first of them moves to it, and that one reads as a copy;
-        * a runner-up that has since merged, by any chain, into this event is no rival:
-          it is dropped;
+        * a runner-up that leads to this event now (itself, or merged into it by any
+          chain: :meth:`event_title` follows the log as :meth:`get_event` does) is no
+          rival: it is dropped;
         * ``borderline`` is judged again with the margin of this version
           (:data:`newsfold.events.BORDERLINE_MARGIN`), not read from the log.
+
+        ``runner_ups``, when given, is filled with what each runner-up id leads to now
+        (:meth:`event_title`), for a caller that shows their titles.
         """
         raw = self.placements(a["id"] for a in articles)
         out: dict[str, dict[str, Any] | None] = {a["id"]: raw.get(a["id"]) for a in articles}
@@ -298,24 +305,15 @@ class Store(abc.ABC):
             )
             if scored is not None:
                 out[original], out[scored] = out[scored], {"copy": True}
-        merged: dict[str, str] = {}  # runner-up -> the live event it leads to
-
-        def leads_to(event: str) -> str:
-            if event not in merged:
-                seen, current = {event}, event
-                while current != event_id and (nxt := self.merged_into(current)) is not None:
-                    if nxt in seen:
-                        break  # a broken, circular record
-                    seen.add(nxt)
-                    current = nxt
-                merged[event] = current
-            return merged[event]
-
+        live = {} if runner_ups is None else runner_ups  # runner-up -> (live id, title)
         for aid, found in out.items():
             if not found or found.get("copy"):
                 continue
             placement = Placement.from_json(found)
-            if placement.runner_up and leads_to(placement.runner_up) == event_id:
+            other = placement.runner_up
+            if other and other not in live:
+                live[other] = self.event_title(other)
+            if other and (live[other] or ("",))[0] == event_id:
                 placement = placement.without_runner_up()
             out[aid] = placement.to_json()
         return out

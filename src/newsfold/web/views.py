@@ -216,16 +216,13 @@ def load_event(
     corroboration, origin groups, the group heads with their text for the summary)."""
     event = store.get_event(event_id)
     articles = store.event_articles(event_id)
-    placed = store.event_placements(event_id, articles)
-    titles: dict[str, tuple[str, str] | None] = {}
+    titles: dict[str, tuple[str, str] | None] = {}  # runner-up -> (live id, title)
+    placed = store.event_placements(event_id, articles, titles)
     for a in articles:  # how sure its grouping was (None: grouped before this was logged)
         found = placed.get(a["id"])
         if found and found.get("borderline") and found.get("runner_up"):
-            other = found["runner_up"]
-            if other not in titles:
-                titles[other] = store.event_title(other)
             # what the event that came close is about (its live id, if merged since)
-            live = titles[other]
+            live = titles[found["runner_up"]]
             found = dict(found, runner_up_title=live[1] if live else None)
         a["placement"] = found
     corr = store.event_corroboration(event_id)
