@@ -147,3 +147,29 @@ def test_show_marks_how_each_article_was_placed(tmp_path: Path) -> None:
         store.log(store.start_run("test"), "merge", "ev-old", other="ev-flood2")
     assert store.event_title("ev-old") == ("ev-flood2", "Oska flood toll rises to 61")
     store.close()
+
+
+def test_events_lists_those_worth_a_check(tmp_path: Path) -> None:
+    from newsfold.report import overview
+    from newsfold.store import SQLiteStore
+    from test_web_fixtures import build_store
+
+    db = tmp_path / "w.db"
+    ids = build_store(db)
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["events", "--db", str(db), "--borderline"])
+    assert listed.exit_code == 0, listed.output
+    head, _, *rows = listed.output.splitlines()
+    assert "borderline" in head.split()
+    assert sorted(r.split()[0] for r in rows) == sorted([ids["flood"], ids["hostile"]])
+    data = json.loads(
+        runner.invoke(cli, ["events", "--db", str(db), "--json", "--sort", "borderline"]).output
+    )
+    assert [e["borderline"] for e in data[:3]] == [1, 1, 0]
+    assert {e["id"] for e in data[:2]} == {ids["flood"], ids["hostile"]}
+    store = SQLiteStore(db)
+    assert overview(store).endswith(
+        "2 event(s) hold borderline placements, worth a check: newsfold events --borderline"
+    )
+    store.close()
+    assert "--borderline" in runner.invoke(cli, ["events", "--help"]).output

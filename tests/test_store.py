@@ -442,3 +442,79 @@ def test_event_placements_as_a_reader_sees_them(tmp_path: Path) -> None:
     assert got["g"] == {"score": 0.95, "threshold": 0.5, "borderline": False}
     assert got["h"] == {"score": 0.9, "threshold": 0.5, "borderline": False}
     store.close()
+
+
+def _placed(store: SQLiteStore, run: int, event: str, article: str, **detail: object) -> None:
+    """Store ``article`` in ``event`` with its create/join row (``detail``: a placement)."""
+    art = _article(article, text=f"Body of {article}.")
+    art.event = event
+    seq = store.next_seq()
+    store.add_article(art, seq, run, np.ones(4, np.float32), np.ones(2, np.uint64))
+    action = "join" if detail.get("score") is not None or detail.get("copy") else "create"
+    store.log(run, action, event, article=article, detail=json.dumps({"threshold": 0.5, **detail}))
+
+
+def test_events_keep_their_borderline_count_as_their_page_shows_it(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    ev1 = EventState(id="ev-1", vector_sum=np.zeros(4, np.float32), size=4)
+    ev2 = EventState(id="ev-2", vector_sum=np.zeros(4, np.float32), size=1)
+    ev3 = EventState(id="ev-3", vector_sum=np.zeros(4, np.float32), size=2)
+    with store.batch():
+        run = store.start_run("test")
+        _placed(store, run, "ev-1", "a")
+        _placed(store, run, "ev-1", "b", score=0.6)  # under threshold + margin: borderline
+        _placed(store, run, "ev-1", "c", score=0.95, runner_up="ev-2", runner_up_score=0.7)
+        _placed(store, run, "ev-1", "d", score=0.95, runner_up="ev-3", runner_up_score=0.1)
+        _placed(store, run, "ev-2", "e")
+        _placed(store, run, "ev-3", "f", runner_up="ev-1", runner_up_score=0.3)  # founded, close
+        _placed(store, run, "ev-3", "g", copy=True)
+        store.save_events([ev1, ev2, ev3], run)
+    counts = {e["id"]: e["borderline"] for e in store.list_events()}
+    assert counts == {"ev-1": 2, "ev-2": 0, "ev-3": 1}
+    for event_id, count in counts.items():  # the same count as the event's page gives
+        rows = store.event_articles(event_id)
+        shown = store.event_placements(event_id, rows).values()
+        assert sum(bool(p and p.get("borderline")) for p in shown) == count
+    assert [e["id"] for e in store.list_events(order="borderline")] == ["ev-1", "ev-3", "ev-2"]
+    assert [e["id"] for e in store.list_events(borderline=True, order="oldest")] == [
+        "ev-1",
+        "ev-3",
+    ]
+    assert store.count_events(borderline=True) == 2
+    # the runner-up of "c" merges into ev-1: no rival any more, and ev-1 is saved again
+    with store.batch():
+        run = store.start_run("test")
+        store.conn.execute("UPDATE articles SET event = 'ev-1' WHERE event = 'ev-2'")
+        store.merge_events("ev-2", "ev-1")
+        store.log(run, "merge", "ev-2", other="ev-1")
+        store.save_events([ev1], run)
+    assert {e["id"]: e["borderline"] for e in store.list_events()} == {"ev-1": 1, "ev-3": 1}
+    plan = " ".join(
+        str(row[-1])
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM events WHERE borderline > 0 "
+            "ORDER BY borderline DESC, articles DESC, id"
+        )
+    )
+    assert "events_borderline" in plan and "TEMP B-TREE" not in plan  # by index, no sort
+    store.close()
+
+
+def test_an_upgraded_store_counts_its_events_borderline_placements(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    store = SQLiteStore(db)
+    with store.batch():
+        run = store.start_run("test")
+        _placed(store, run, "ev-1", "a")
+        _placed(store, run, "ev-1", "b", score=0.6)
+        store.save_events([EventState(id="ev-1", vector_sum=np.zeros(4, np.float32))], run)
+    # as m008 leaves a store written before it (and as an undo may restore an image
+    # taken before it): not counted
+    store.conn.execute("UPDATE events SET borderline = NULL")
+    generation = store.generation()
+    assert store.list_events()[0]["borderline"] is None
+    store.close()
+    store = SQLiteStore(db)  # opened read-write: counted
+    assert store.list_events()[0]["borderline"] == 1
+    assert store.generation() == generation  # not a change of grouping
+    store.close()

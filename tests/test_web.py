@@ -465,6 +465,35 @@ def test_a_borderline_copy_is_in_sight(tmp_path: Path) -> None:
     assert opened.index('class="borderline"') < opened.index("</details>")
 
 
+def test_events_worth_a_check(app: WebApp, ids: dict[str, Any]) -> None:
+    """The events holding borderline placements: listed with their count, filtered,
+    sorted first, in the API and the downloads; the count is the event page's."""
+    api = call(app, "/api/events", "limit=100").json()
+    counts = {e["id"]: e["borderline"] for e in api["items"]}
+    flagged = {ids["flood"]: 1, ids["hostile"]: 1}
+    assert {k: v for k, v in counts.items() if v} == flagged
+    assert set(counts.values()) == {0, 1}  # every event counted
+    for event_id in flagged:
+        page = call(app, "/events/" + event_id).text
+        assert re.search(r'<strong class="borderline">1</strong> borderline placement', page)
+    only = call(app, "/api/events", "borderline=1").json()
+    assert only["total"] == 2 and {e["id"] for e in only["items"]} == set(flagged)
+    first = call(app, "/api/events", "sort=borderline&limit=2").json()["items"]
+    assert {e["id"] for e in first} == set(flagged)
+    page = call(app, "/events", "borderline=1&sort=borderline").text
+    rows = page[page.index('<table class="events"') : page.index("</table>")]
+    assert rows.count("<tr>") == 3  # the head and the two events
+    link = f'<a class="borderline" href="/events/{ids["flood"]}#articles"'
+    assert link in rows
+    assert re.search(r'name="borderline" value="1" checked', page)
+    assert '<option value="borderline" selected>most borderline first</option>' in page
+    assert 'id="articles"' in call(app, "/events/" + ids["flood"]).text  # the link's anchor
+    unfiltered = call(app, "/events").text
+    assert re.search(r'name="borderline" value="1" data-autosubmit', unfiltered)
+    csv_rows = csv.DictReader(io.StringIO(call(app, "/api/export/events.csv", "borderline=1").text))
+    assert {r["id"]: r["borderline"] for r in csv_rows} == {k: "1" for k in flagged}
+
+
 def test_undated_event_page(app: WebApp, ids: dict[str, Any]) -> None:
     page = call(app, "/events/" + ids["undated"]).text
     assert "No article of this event is dated" in page and "<svg" not in page

@@ -157,6 +157,28 @@ def test_events_list_and_filters(page: tuple[Any, Watch], site: dict[str, Any]) 
     shot(tab, "02-events-filtered.png")
 
 
+def test_events_worth_a_check(page: tuple[Any, Watch], site: dict[str, Any]) -> None:
+    tab, _ = page
+    tab.goto(site["base"] + "/events")
+    # the checkbox applies itself (app.js): only the events holding a borderline placement
+    tab.check("input[name=borderline]")
+    tab.wait_for_url(re.compile(r"borderline=1"))
+    rows = tab.locator("table.events tbody tr")
+    expect(rows).to_have_count(2)
+    expect(tab.locator("table.events a.borderline")).to_have_count(2)
+    expect(tab.locator("p.summary-line")).to_contain_text("2 event(s) match")
+    # the box sits next to its words (a text input's minimum width pushed it away)
+    box = tab.locator("label.check input").bounding_box()
+    words = tab.locator("label.check").bounding_box()
+    assert box["width"] < 40 and words["width"] < box["width"] + 200
+    shot(tab, "02b-events-worth-a-check.png")
+    # its count opens the event at its articles, where the "?" is
+    tab.locator(f'a.borderline[href="/events/{site["flood"]}#articles"]').click()
+    tab.wait_for_url(re.compile(r"/events/" + site["flood"] + "#articles"))
+    expect(tab.locator("#articles")).to_be_in_viewport()
+    expect(tab.locator(".origins-list .borderline")).to_have_count(1)
+
+
 def test_search_from_the_keyboard(page: tuple[Any, Watch], site: dict[str, Any]) -> None:
     tab, _ = page
     tab.goto(site["base"] + "/events")

@@ -383,7 +383,6 @@ def build_store(path: Path) -> dict[str, Any]:
             if ev.storyline is None:
                 ev.storyline = "sl-" + eid
                 lines[ev.storyline] = (eid,)
-        store.save_events(events.values(), run_id)
         # how the pipeline logs each placement (Placement.to_json): the flood's local
         # report joined close to the threshold, another event close behind (borderline);
         # the hostile event's second report names a hostile runner-up id
@@ -413,6 +412,7 @@ def build_store(path: Path) -> dict[str, Any]:
         for aid, (action, detail) in placements.items():
             event = next(a.event or "" for a, _ in articles if a.id == aid)
             store.log(run_id, action, event, article=aid, detail=json.dumps(detail))
+        store.save_events(events.values(), run_id)  # (after the log: it counts "?" marks)
         titles = {
             FLOODS: "Oska valley floods",
             BORDER: "Rasovia-Teleria border crisis",

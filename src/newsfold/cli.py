@@ -200,19 +200,29 @@ def _progress() -> Callable[[RunStats], None]:
 @click.option(
     "--sort",
     "order",
-    type=click.Choice(["recent", "size", "oldest"]),
+    type=click.Choice(["recent", "size", "oldest", "borderline"]),
     default="recent",
     show_default=True,
+    help="borderline: the events with the most borderline placements first.",
+)
+@click.option(
+    "--borderline",
+    is_flag=True,
+    help="Only events holding a borderline placement (worth a check: see `newsfold show`).",
 )
 @user_errors
-def events(db: str, as_json: bool, limit: int | None, storyline: str | None, order: str) -> None:
-    """List events: id, title, dates, articles, outlets, storyline."""
+def events(
+    db: str, as_json: bool, limit: int | None, storyline: str | None, order: str, borderline: bool
+) -> None:
+    """List events: id, title, dates, articles, outlets, borderline placements (column ?:
+    articles placed close to the join threshold, or with another event scoring as high),
+    storyline."""
     from newsfold.report import events_table
 
     store = _open(db)
     if storyline:
         storyline = _live(store, "storyline", storyline)
-    rows = store.list_events(limit=limit, storyline=storyline, order=order)
+    rows = store.list_events(limit=limit, storyline=storyline, order=order, borderline=borderline)
     click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if as_json else events_table(rows))
 
 

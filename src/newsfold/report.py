@@ -79,18 +79,27 @@ def overview(store: Store, max_events: int = 12) -> str:
         if len(events) > max_events:
             out.append(f"  … and {len(events) - max_events} more")
         out.append("")
-    return "\n".join(out).rstrip() or "The store holds no events yet."
+    if not out:
+        return "The store holds no events yet."
+    flagged = store.count_events(borderline=True)
+    if flagged:
+        out.append(
+            f"{flagged} event(s) hold borderline placements, worth a check: "
+            "newsfold events --borderline"
+        )
+    return "\n".join(out).rstrip()
 
 
 def events_table(rows: list[dict[str, Any]]) -> str:
     return table(
-        ["event", "dates", "articles", "outlets", "storyline", "title"],
+        ["event", "dates", "articles", "outlets", "borderline", "storyline", "title"],
         [
             [
                 r["id"],
                 span(r["first_date"], r["last_date"]),
                 r["articles"],
                 r["outlets"],
+                r.get("borderline") or "",  # borderline placements ("": none, or not counted)
                 r["storyline"] or "-",  # not linked yet: a run links at each new week and its end
                 r["title"],
             ]

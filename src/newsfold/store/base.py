@@ -198,13 +198,20 @@ class Store(abc.ABC):
         outlet: str | None = None,
         entity: str | None = None,
         query: str | None = None,
+        borderline: bool = False,
     ) -> list[dict[str, Any]]:
-        """id, title, first_date, last_date, articles, outlets, languages, storyline.
+        """id, title, first_date, last_date, articles, outlets, languages, storyline, and
+        ``borderline``: how many of its articles' placements are borderline (as
+        :meth:`event_placements` shows them; None: not counted yet).
+
+        ``order``: recent, size, oldest, or borderline (the most borderline placements
+        first: the events most worth a reader's check).
 
         Optional filters (all must hold): the event's dates overlap ``date_from`` ..
         ``date_to`` (ISO dates; undated events drop out), it has an article in
         ``language`` or from ``outlet``, one of its articles' facts names ``entity``
-        (case-insensitive), or one of its articles matches the search ``query``."""
+        (case-insensitive), one of its articles matches the search ``query``, and with
+        ``borderline``, it holds a borderline placement."""
 
     @abc.abstractmethod
     def get_event(self, event_id: str) -> dict[str, Any]:
@@ -272,6 +279,8 @@ class Store(abc.ABC):
         event_id: str,
         articles: Sequence[Mapping[str, Any]],
         runner_ups: dict[str, tuple[str, str] | None] | None = None,
+        *,
+        borderline_only: bool = False,
     ) -> dict[str, dict[str, Any] | None]:
         """How each of ``event_id``'s ``articles`` (rows with ``id`` and ``duplicate_of``)
         was placed, as a reader should see it (None: not logged):
@@ -287,7 +296,9 @@ class Store(abc.ABC):
           (:data:`newsfold.events.BORDERLINE_MARGIN`), not read from the log.
 
         ``runner_ups``, when given, is filled with what each runner-up id leads to now
-        (:meth:`event_title`), for a caller that shows their titles.
+        (:meth:`event_title`), for a caller that shows their titles. ``borderline_only``:
+        look up only the runner-ups of borderline placements (enough to count them: a
+        placement that is not borderline keeps its runner-up as logged).
         """
         raw = self.placements(a["id"] for a in articles)
         out: dict[str, dict[str, Any] | None] = {a["id"]: raw.get(a["id"]) for a in articles}
@@ -311,12 +322,21 @@ class Store(abc.ABC):
                 continue
             placement = Placement.from_json(found)
             other = placement.runner_up
+            if other and borderline_only and not placement.borderline():
+                continue  # (dropping its rival cannot make it borderline)
             if other and other not in live:
                 live[other] = self.event_title(other)
             if other and (live[other] or ("",))[0] == event_id:
                 placement = placement.without_runner_up()
             out[aid] = placement.to_json()
         return out
+
+    def count_borderline(self, event_id: str, articles: Sequence[Mapping[str, Any]]) -> int:
+        """How many of ``event_id``'s ``articles`` (rows with ``id`` and ``duplicate_of``:
+        all of its articles) have a borderline placement as :meth:`event_placements`
+        shows them: the count :meth:`list_events` keeps as ``borderline``."""
+        placed = self.event_placements(event_id, articles, borderline_only=True)
+        return sum(bool(p and p.get("borderline")) for p in placed.values())
 
     # ---- reads for the web interface -------------------------------------
     @abc.abstractmethod
@@ -330,6 +350,7 @@ class Store(abc.ABC):
         outlet: str | None = None,
         entity: str | None = None,
         query: str | None = None,
+        borderline: bool = False,
     ) -> int:
         """How many events :meth:`list_events` would list with the same filters."""
 

@@ -464,3 +464,22 @@ def m007_event_log_article(conn: sqlite3.Connection) -> None:
     if not conn.in_transaction:
         conn.execute("BEGIN")  # DDL included: the index and the record land, or neither
     conn.execute("CREATE INDEX event_log_article ON event_log(article) WHERE article IS NOT NULL")
+
+
+@migration
+def m008_event_borderline(conn: sqlite3.Connection) -> None:
+    """``events.borderline``: how many of an event's articles were placed close to the
+    join threshold or with another event scoring as high (the "?" marks of its page),
+    kept up to date whenever the event is saved, so that the list of events can show,
+    filter and sort by it without reading every article's placement. NULL: not counted
+    yet; :class:`~newsfold.store.sqlite.SQLiteStore` counts those events when it opens
+    the store read-write (here: every event of an existing store)."""
+    if not conn.in_transaction:
+        conn.execute("BEGIN")  # DDL included: all of this migration lands, or none of it
+    conn.execute("ALTER TABLE events ADD COLUMN borderline INTEGER")
+    # the list's filter (borderline > 0) and its order, most borderline first
+    conn.execute("CREATE INDEX events_borderline ON events(borderline DESC, articles DESC, id)")
+    # the undo log keeps an event's old values, this column included; a log pending now
+    # keeps its rows (an image without the count restores NULL: counted again on open)
+    conn.execute("ALTER TABLE undo__events ADD COLUMN borderline INTEGER")
+    install_undo_triggers(conn, tables=False)

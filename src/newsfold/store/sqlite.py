@@ -56,6 +56,7 @@ class SQLiteStore(Store):
                 self._wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            self._count_missing_borderline()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
         self._in_batch = False
@@ -401,6 +402,31 @@ class SQLiteStore(Store):
                     run_id,
                 ),
             )
+            self._count_borderline(ev.id)  # (once its row is in: a merge chain may end here)
+
+    def _count_borderline(self, event_id: str) -> None:
+        """Keep ``events.borderline`` (:meth:`count_borderline`) for ``event_id``."""
+        rows = self.conn.execute(
+            "SELECT id, duplicate_of FROM articles WHERE event = ? ORDER BY seq", (event_id,)
+        ).fetchall()
+        count = self.count_borderline(event_id, [dict(r) for r in rows])
+        self.conn.execute("UPDATE events SET borderline = ? WHERE id = ?", (count, event_id))
+
+    def _count_missing_borderline(self) -> None:
+        """Count ``events.borderline`` where it is NULL: every event of a store m008 just
+        upgraded, or one an undo restored from an image taken before it (cheap when none:
+        the column is indexed). Not a change of grouping: the generation stays."""
+        if self.conn.execute("SELECT 1 FROM events WHERE borderline IS NULL LIMIT 1").fetchone():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for (event_id,) in self.conn.execute(
+                    "SELECT id FROM events WHERE borderline IS NULL"
+                ).fetchall():
+                    self._count_borderline(event_id)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
 
     def save_event_states(self, events: Iterable[EventState]) -> None:
         self.conn.executemany(
@@ -554,6 +580,7 @@ class SQLiteStore(Store):
             "outlets": row["outlets"],
             "languages": [x for x in (row["languages"] or "").split(",") if x],
             "storyline": row["storyline"],
+            "borderline": row["borderline"],
         }
 
     def list_events(
@@ -569,16 +596,18 @@ class SQLiteStore(Store):
         outlet: str | None = None,
         entity: str | None = None,
         query: str | None = None,
+        borderline: bool = False,
     ) -> list[dict[str, Any]]:
         orders = {
             "recent": "COALESCE(last_date, '') DESC, articles DESC, id",
             "size": "articles DESC, COALESCE(last_date, '') DESC, id",
             "oldest": "COALESCE(first_date, '9999') ASC, id",
+            "borderline": "borderline DESC, articles DESC, id",  # (NULL: last)
         }
         if order not in orders:
             raise ValueError(f"unknown order {order!r}")
         where, params = self._event_filters(
-            storyline, date_from, date_to, language, outlet, entity, query
+            storyline, date_from, date_to, language, outlet, entity, query, borderline
         )
         sql = "SELECT * FROM events" + where
         sql += f" ORDER BY {orders[order]}"
@@ -767,6 +796,7 @@ class SQLiteStore(Store):
         outlet: str | None,
         entity: str | None,
         query: str | None,
+        borderline: bool = False,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -797,6 +827,8 @@ class SQLiteStore(Store):
                 "JOIN articles AS a ON a.seq = s.rowid WHERE article_search MATCH ?)"
             )
             params.append(fts_query(query))
+        if borderline:
+            clauses.append("borderline > 0")
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def count_events(
@@ -809,9 +841,10 @@ class SQLiteStore(Store):
         outlet: str | None = None,
         entity: str | None = None,
         query: str | None = None,
+        borderline: bool = False,
     ) -> int:
         where, params = self._event_filters(
-            storyline, date_from, date_to, language, outlet, entity, query
+            storyline, date_from, date_to, language, outlet, entity, query, borderline
         )
         return int(self.conn.execute("SELECT COUNT(*) FROM events" + where, params).fetchone()[0])
 

@@ -192,6 +192,7 @@ EVENT_COLUMNS = (
     "outlets",
     "origins",
     "languages",
+    "borderline",
     "storyline",
 )
 FACT_COLUMNS = (
@@ -338,7 +339,21 @@ EVENT_PARAMS = [
     _param("outlet", "query", "string", "events with an article from this outlet"),
     _param("entity", "query", "string", "events whose facts name this entity"),
     _param("storyline", "query", "string", "events of this storyline"),
-    _param("sort", "query", "string", "order", enum=list(views.SORTS), default="recent"),
+    _param(
+        "borderline",
+        "query",
+        "boolean",
+        "only events holding a borderline placement (close to the join threshold, or "
+        "another event scored as high): worth a check",
+    ),
+    _param(
+        "sort",
+        "query",
+        "string",
+        "order (borderline: the most borderline placements first)",
+        enum=list(views.SORTS),
+        default="recent",
+    ),
 ]
 FACT_PARAMS = [
     _param("event", "query", "string", "only this event's claims"),

@@ -24,8 +24,8 @@ from newsfold.web.app import HERE, HTTPError, Request, Response, Route, quote_id
 
 PAGE_SIZE = 25
 MAX_PAGE = 100_000
-SORTS = ("recent", "size", "oldest")
-EVENT_FILTERS = ("q", "from", "to", "lang", "outlet", "entity", "storyline", "sort")
+SORTS = ("recent", "size", "oldest", "borderline")
+EVENT_FILTERS = ("q", "from", "to", "lang", "outlet", "entity", "storyline", "borderline", "sort")
 
 
 # Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI
@@ -146,8 +146,9 @@ def date_arg(request: Request, name: str) -> str | None:
 
 
 def event_filters(request: Request) -> dict[str, Any]:
-    """Store keyword filters from the query: q, from, to, lang, outlet, entity, storyline;
-    404 for an unknown storyline (302 for a merged one, see WebApp.moved)."""
+    """Store keyword filters from the query: q, from, to, lang, outlet, entity, storyline,
+    borderline (a flag); 404 for an unknown storyline (302 for a merged one, see
+    WebApp.moved)."""
     storyline = request.arg("storyline")
     if storyline:
         request.store.get_storyline(storyline)
@@ -159,6 +160,7 @@ def event_filters(request: Request) -> dict[str, Any]:
         "outlet": request.arg("outlet"),
         "entity": request.arg("entity"),
         "query": request.arg("q"),
+        "borderline": request.bool_arg("borderline"),
     }
 
 
