@@ -79,14 +79,16 @@ class SQLiteStore(Store):
         self.conn.isolation_level = "DEFERRED"
         try:
             # Two processes opening a new store race to create it: the loser's migration
-            # fails on "table ... already exists" and rolls back; it then looks again at
-            # which migrations the winner recorded (bounded: about 30 s).
+            # fails on "table ... already exists" (or, adding a column, "duplicate column
+            # name") and rolls back; it then looks again at which migrations the winner
+            # recorded (bounded: about 30 s).
             for attempt in range(300):
                 try:
                     migrate(self.conn)
                     break
                 except sqlite3.OperationalError as exc:
-                    if "already exists" not in str(exc) or attempt == 299:
+                    raced = "already exists" in str(exc) or "duplicate column" in str(exc)
+                    if not raced or attempt == 299:
                         raise
                     if self.conn.in_transaction:
                         self.conn.rollback()
