@@ -488,8 +488,10 @@ def test_events_worth_a_check(app: WebApp, ids: dict[str, Any]) -> None:
     assert re.search(r'name="borderline" value="1" checked', page)
     assert '<option value="borderline" selected>most borderline first</option>' in page
     assert 'id="articles"' in call(app, "/events/" + ids["flood"]).text  # the link's anchor
-    unfiltered = call(app, "/events").text
-    assert re.search(r'name="borderline" value="1" data-autosubmit', unfiltered)
+    for query in ("", "borderline=0", "borderline=no"):  # not checked, not a filter
+        unfiltered = call(app, "/events", query).text
+        assert re.search(r'name="borderline" value="1" data-autosubmit', unfiltered), query
+        assert "clear filters" not in unfiltered and f"{ids['events']} event(s)." in unfiltered
     csv_rows = csv.DictReader(io.StringIO(call(app, "/api/export/events.csv", "borderline=1").text))
     assert {r["id"]: r["borderline"] for r in csv_rows} == {k: "1" for k in flagged}
 

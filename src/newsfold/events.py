@@ -665,6 +665,9 @@ class ClusterConfig:
 # foundings whose best candidate scored 0.2 or more split off 12 times in 15 (80%), the
 # rest 24 in 135 (18%). A margin of 0.1 flagged 56 joins (6 wrong; most of them for a
 # runner-up over the threshold) and 4 foundings (3).
+# Stores keep each event's count of borderline placements (events.borderline, m008):
+# a version that changes the margin must set those counts to NULL in a migration (a
+# store opened read-write counts them again).
 BORDERLINE_MARGIN = 0.3
 
 

@@ -626,7 +626,8 @@ class Pipeline:
                 store.save_facts(art.id, art_facts.to_json())
         if self.extractor is not None:
             self._corroborate([e for e in grouped if e in events])
-        store.save_events(touched, run_id)  # dates may have moved with re-dating
+        # dates may have moved with re-dating (placements have not: counted above)
+        store.save_events(touched, run_id, count=False)
         # events only scored whose cached norm or summaries were recomputed: their state
         # too, so that a later run (a reload) decides as one long run would
         store.save_event_states(e for e in self.clusterer.recached() if e.id not in changed)

@@ -122,7 +122,10 @@ class Store(abc.ABC):
     def load_events(self) -> list[EventState]: ...
 
     @abc.abstractmethod
-    def save_events(self, events: Iterable[EventState], run_id: int) -> None: ...
+    def save_events(self, events: Iterable[EventState], run_id: int, *, count: bool = True) -> None:
+        """Store ``events`` (their state and aggregates: dates, articles, outlets...) and,
+        with ``count``, how many of their placements are borderline (:meth:`count_borderline`,
+        an O(articles) read; without it a row keeps the count it had)."""
 
     @abc.abstractmethod
     def save_event_states(self, events: Iterable[EventState]) -> None:

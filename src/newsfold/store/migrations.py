@@ -480,6 +480,6 @@ def m008_event_borderline(conn: sqlite3.Connection) -> None:
     # the list's filter (borderline > 0) and its order, most borderline first
     conn.execute("CREATE INDEX events_borderline ON events(borderline DESC, articles DESC, id)")
     # the undo log keeps an event's old values, this column included; a log pending now
-    # keeps its rows (an image without the count restores NULL: counted again on open)
+    # keeps its rows (an image without the count restores NULL: the undo counts it)
     conn.execute("ALTER TABLE undo__events ADD COLUMN borderline INTEGER")
     install_undo_triggers(conn, tables=False)

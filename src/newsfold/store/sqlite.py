@@ -364,6 +364,9 @@ class SQLiteStore(Store):
         self.conn.execute("DELETE FROM undo_log")
         for table in UNDONE_TABLES:
             self.conn.execute(f"DELETE FROM undo__{table}")
+        # an image taken before m008 brings back an event without its count: count it now,
+        # before the end of this run records it again (else each run's undo restores it)
+        self._count_null_borderline()
         return Undone(created, lines)
 
     def load_events(self) -> list[EventState]:
@@ -372,7 +375,7 @@ class SQLiteStore(Store):
             for row in self.conn.execute("SELECT state FROM events ORDER BY rowid")
         ]
 
-    def save_events(self, events: Iterable[EventState], run_id: int) -> None:
+    def save_events(self, events: Iterable[EventState], run_id: int, *, count: bool = True) -> None:
         for ev in events:
             # Dates and outlets from the stored articles: they include dates found after
             # grouping (re-dating), which the clusterer's own state leaves out on purpose.
@@ -404,7 +407,8 @@ class SQLiteStore(Store):
                     run_id,
                 ),
             )
-            self._count_borderline(ev.id)  # (once its row is in: a merge chain may end here)
+            if count:  # (once its row is in: a merge chain may end here)
+                self._count_borderline(ev.id)
 
     def _count_borderline(self, event_id: str) -> None:
         """Keep ``events.borderline`` (:meth:`count_borderline`) for ``event_id``."""
@@ -415,20 +419,24 @@ class SQLiteStore(Store):
         self.conn.execute("UPDATE events SET borderline = ? WHERE id = ?", (count, event_id))
 
     def _count_missing_borderline(self) -> None:
-        """Count ``events.borderline`` where it is NULL: every event of a store m008 just
-        upgraded, or one an undo restored from an image taken before it (cheap when none:
-        the column is indexed). Not a change of grouping: the generation stays."""
+        """Count ``events.borderline`` where it is NULL, on opening: every event of a store
+        m008 just upgraded (cheap when none: the column is indexed). Not a change of
+        grouping: the generation stays."""
         if self.conn.execute("SELECT 1 FROM events WHERE borderline IS NULL LIMIT 1").fetchone():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for (event_id,) in self.conn.execute(
-                    "SELECT id FROM events WHERE borderline IS NULL"
-                ).fetchall():
-                    self._count_borderline(event_id)
+                self._count_null_borderline()
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+
+    def _count_null_borderline(self) -> None:
+        """Count the events whose ``borderline`` is NULL (inside the caller's transaction)."""
+        for (event_id,) in self.conn.execute(
+            "SELECT id FROM events WHERE borderline IS NULL"
+        ).fetchall():
+            self._count_borderline(event_id)
 
     def save_event_states(self, events: Iterable[EventState]) -> None:
         self.conn.executemany(

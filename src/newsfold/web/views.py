@@ -191,6 +191,8 @@ def events_page(request: Request) -> Response:
         hits = store.search(filters["query"], limit=5)
         hit_total = store.count_search(filters["query"])
     active = {k: request.arg(k) for k in EVENT_FILTERS if request.arg(k)}
+    if not filters["borderline"]:
+        active.pop("borderline", None)  # "0", "no": not a filter
     return page(
         request,
         "events.html",
