@@ -251,9 +251,10 @@ def test_an_undo_restores_a_row_whose_rowid_a_later_insert_took(memory_store) ->
     the freed rowid): the undo deletes the new one and puts the old one back."""
     store = memory_store
     with store.batch():
-        for name in ("ev-a", "ev-b"):
-            store.conn.execute(
-                "INSERT INTO events (id, state, articles) VALUES (?, x'01', 1)", (name,)
+        for name in ("ev-a", "ev-b"):  # (counted, as saved events are: an undo counts
+            store.conn.execute(  # the events it brings back without a count)
+                "INSERT INTO events (id, state, articles, borderline) VALUES (?, x'01', 1, 0)",
+                (name,),
             )
     before = _event_rows(store)
     with store.batch():
