@@ -214,9 +214,9 @@ def _progress() -> Callable[[RunStats], None]:
 def events(
     db: str, as_json: bool, limit: int | None, storyline: str | None, order: str, borderline: bool
 ) -> None:
-    """List events: id, title, dates, articles, outlets, borderline placements (column ?:
-    articles placed close to the join threshold, or with another event scoring as high),
-    storyline."""
+    """List events: id, title, dates, articles, outlets, borderline placements (how many
+    of its articles were placed close to the join threshold, or with another event
+    scoring as high: `newsfold show` marks them ?), storyline."""
     from newsfold.report import events_table
 
     store = _open(db)
