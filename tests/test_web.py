@@ -488,6 +488,9 @@ def test_events_worth_a_check(app: WebApp, ids: dict[str, Any]) -> None:
     assert re.search(r'name="borderline" value="1" checked', page)
     assert '<option value="borderline" selected>most borderline first</option>' in page
     assert 'id="articles"' in call(app, "/events/" + ids["flood"]).text  # the link's anchor
+    line = call(app, "/storylines/" + ids["floods"]).text  # a storyline's events: the same
+    events = line[line.rindex('<table class="events"') :]
+    assert link in events and events.count('class="borderline"') == 1
     for query in ("", "borderline=0", "borderline=no"):  # not checked, not a filter
         unfiltered = call(app, "/events", query).text
         assert re.search(r'name="borderline" value="1" data-autosubmit', unfiltered), query
