@@ -104,25 +104,33 @@ class SQLiteStore(Store):
         if self._in_batch:
             yield
             return
+        with self._transaction():
+            self._in_batch = True
+            try:
+                yield
+                self.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('generation', 1) "
+                    "ON CONFLICT(key) DO UPDATE SET value = value + 1"
+                )
+            finally:
+                self._in_batch = False
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction: committed, or rolled back on any error. :meth:`batch`
+        (a change of grouping: the generation moves) and the counts made on opening."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(
                 f"the store {self.path} is busy (another newsfold is writing): {exc}"
             ) from exc
-        self._in_batch = True
         try:
             yield
-            self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('generation', 1) "
-                "ON CONFLICT(key) DO UPDATE SET value = value + 1"
-            )
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        finally:
-            self._in_batch = False
 
     def generation(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
@@ -423,13 +431,8 @@ class SQLiteStore(Store):
         m008 just upgraded (cheap when none: the column is indexed). Not a change of
         grouping: the generation stays."""
         if self.conn.execute("SELECT 1 FROM events WHERE borderline IS NULL LIMIT 1").fetchone():
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction():
                 self._count_null_borderline()
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
 
     def _count_null_borderline(self) -> None:
         """Count the events whose ``borderline`` is NULL (inside the caller's transaction)."""
